@@ -76,12 +76,29 @@ export function parseYamlFile(ctx: FileCtx): Document[] {
     for (const err of doc.errors) {
       const dup = err.code === 'DUPLICATE_KEY';
       if (!dup) fatal = true;
-      ctx.report(dup ? 'LOAD_DUPLICATE_KEY' : 'LOAD_YAML_SYNTAX', firstLine(err.message), ctx.spanAt(err.pos[0], err.pos[1]));
+      const open = /^Missing closing (["'])quote/.exec(err.message);
+      const at = open ? openingQuote(ctx.text, err.pos[0], open[1]) : -1;
+      if (at >= 0) ctx.report('LOAD_YAML_SYNTAX', `string opened here with ${open![1]} is never closed`, ctx.spanAt(at, at + 1));
+      else ctx.report(dup ? 'LOAD_DUPLICATE_KEY' : 'LOAD_YAML_SYNTAX', firstLine(err.message), ctx.spanAt(err.pos[0], err.pos[1]));
     }
     for (const w of doc.warnings) ctx.report('LOAD_YAML_SYNTAX', firstLine(w.message), ctx.spanAt(w.pos[0], w.pos[1]), undefined, 'warning');
     if (!fatal) ok.push(doc);
   }
   return ok;
+}
+
+/**
+ * The parser reports an unclosed quote at the end of the file, far from the mistake; the opening
+ * quote is the last such quote before that point that starts a value (after `:`, `-`, `[`, `,`, `{`).
+ */
+function openingQuote(text: string, before: number, q: string): number {
+  for (let i = Math.min(before, text.length) - 1; i >= 0; i--) {
+    if (text[i] !== q) continue;
+    let j = i - 1;
+    while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
+    if (j < 0 || ':-[,{\n'.includes(text[j])) return i;
+  }
+  return -1;
 }
 
 function firstLine(msg: string): string {
