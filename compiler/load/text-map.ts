@@ -47,6 +47,10 @@ export function mapScalar(value: string, src: string, start: number, end: number
     if (isBlank(c)) {
       // A blank in the value: a real blank in the source, or one made by folding a line break.
       map[i] = Math.min(p, end);
+      if (style === 'QUOTE_DOUBLE' && src[p] === '\\' && src[p + 1] !== '\n' && src[p + 1] !== '\r') {
+        const esc = decodeEscape(src, p);
+        if (esc.text === c) { p += esc.len; continue; }
+      }
       if (p < end && isBlank(src[p])) p++;
       continue;
     }
