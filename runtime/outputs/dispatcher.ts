@@ -1,0 +1,170 @@
+// One output's delivery machinery. The caller enqueues and returns at once; a single async pump
+// sends in order, retries with exponential backoff and jitter, and when the endpoint stays down
+// (or the memory queue fills) moves everything to the disk spool and keeps delivering from there,
+// so order holds and nothing is lost across a restart. Without a spool, a full queue or exhausted
+// retries drop alerts, and every drop is counted.
+import type { Alert } from '../alerts/alert.js';
+import { meetsMinimum, type Priority } from '../alerts/priority.js';
+import { Spool } from './spool.js';
+import type { Sink } from './types.js';
+
+export interface DispatcherOptions {
+  name: string;
+  minPriority?: Priority;
+  /** Memory queue bound. */
+  capacity?: number;
+  /** Without a spool: give up on an alert after this many failed attempts. */
+  maxRetries?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  spool?: { dir: string; afterMs?: number; maxBytes?: number };
+  onError?: (output: string, err: unknown) => void;
+}
+
+export interface DispatcherStats {
+  enqueued: number; delivered: number; failures: number; dropped: number; spooled: number;
+  filtered: number; depth: number; spoolDepth: number;
+}
+
+const DEDUPE_WINDOW = 8192;
+
+export class Dispatcher {
+  readonly name: string;
+  readonly stats: DispatcherStats = { enqueued: 0, delivered: 0, failures: 0, dropped: 0, spooled: 0, filtered: 0, depth: 0, spoolDepth: 0 };
+  private readonly mem: Alert[] = [];
+  private readonly spool?: Spool;
+  private spoolMode = false;
+  private pumping?: Promise<void>;
+  private failingSince?: number;
+  private attempt = 0;
+  private closed = false;
+  private readonly abort = new AbortController();
+  private wake?: () => void;
+  private readonly delivered = new Set<string>();
+  private readonly o: Required<Omit<DispatcherOptions, 'spool' | 'onError' | 'minPriority'>> & DispatcherOptions;
+
+  constructor(readonly sink: Sink, opts: DispatcherOptions) {
+    this.name = opts.name;
+    this.o = { capacity: 10_000, maxRetries: 5, backoff: { baseMs: 100, maxMs: 30_000 }, ...opts };
+    if (opts.spool) {
+      this.spool = new Spool(opts.spool.dir, opts.spool.maxBytes);
+      // Whatever a previous run left undelivered goes first, before anything new.
+      if (this.spool.pending > 0) { this.spoolMode = true; this.kick(); }
+    }
+    this.syncDepth();
+  }
+
+  enqueue(a: Alert): void {
+    if (this.closed) { this.stats.dropped++; return; }
+    if (this.o.minPriority && !meetsMinimum(a.priority, this.o.minPriority)) { this.stats.filtered++; return; }
+    this.stats.enqueued++;
+    if (this.spoolMode) this.toSpool([a]);
+    else if (this.mem.length >= this.o.capacity) {
+      if (this.spool) { this.spill(); this.toSpool([a]); } else this.stats.dropped++;
+    } else this.mem.push(a);
+    this.syncDepth();
+    this.kick();
+  }
+
+  /** Resolves when everything queued is delivered, or after timeoutMs. */
+  async flush(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.mem.length + (this.spool?.pending ?? 0) > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.mem.length + (this.spool?.pending ?? 0) === 0;
+  }
+
+  /** Tries to deliver the backlog within timeoutMs, then spools (or counts as dropped) the rest. */
+  async close(timeoutMs = 5000): Promise<void> {
+    await this.flush(timeoutMs);
+    this.closed = true;
+    this.abort.abort();
+    this.wake?.();
+    await this.pumping;
+    if (this.mem.length) { if (this.spool) this.spill(); else { this.stats.dropped += this.mem.length; this.mem.length = 0; } }
+    this.syncDepth();
+    this.spool?.close();
+    await this.sink.close?.();
+  }
+
+  private toSpool(alerts: Alert[]): void {
+    const rejected = this.spool!.append(alerts);
+    this.stats.spooled += alerts.length - rejected;
+    this.stats.dropped += rejected;
+  }
+
+  private spill(): void {
+    this.toSpool(this.mem.splice(0));
+    this.spoolMode = true;
+  }
+
+  private syncDepth(): void {
+    this.stats.depth = this.mem.length;
+    this.stats.spoolDepth = this.spool?.pending ?? 0;
+  }
+
+  // New alerts do not cut a backoff short: a down endpoint is not hammered faster under load.
+  private kick(): void {
+    if (!this.pumping && !this.closed) this.pumping = this.pump().finally(() => { this.pumping = undefined; });
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.closed) {
+      const fromSpool = this.spoolMode;
+      const item = fromSpool ? this.spool!.peek() : this.mem[0];
+      if (!item) {
+        if (fromSpool) { this.spoolMode = false; continue; }
+        return;
+      }
+      if (this.delivered.has(item.id)) { this.consume(item, fromSpool); continue; }
+      try {
+        await this.sink.send(item, this.abort.signal);
+        this.markDelivered(item.id);
+        this.stats.delivered++;
+        this.failingSince = undefined;
+        this.attempt = 0;
+        this.consume(item, fromSpool);
+      } catch (err) {
+        if (this.closed) return;
+        this.stats.failures++;
+        this.attempt++;
+        this.o.onError?.(this.name, err);
+        const now = Date.now();
+        this.failingSince ??= now;
+        if (this.spool) {
+          if (!this.spoolMode && now - this.failingSince >= (this.o.spool!.afterMs ?? 10_000)) { this.spill(); this.syncDepth(); }
+        } else if (this.attempt > this.o.maxRetries) {
+          this.consume(item, false);
+          this.stats.dropped++;
+          this.attempt = 0;
+          continue;
+        }
+        await this.sleep(backoffMs(this.attempt, this.o.backoff));
+      }
+    }
+  }
+
+  private consume(item: Alert, fromSpool: boolean): void {
+    if (fromSpool) this.spool!.ack();
+    else if (this.mem[0] === item) this.mem.shift();
+    this.syncDepth();
+  }
+
+  private markDelivered(id: string): void {
+    this.delivered.add(id);
+    if (this.delivered.size > DEDUPE_WINDOW) this.delivered.delete(this.delivered.values().next().value!);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
+      this.wake = () => { clearTimeout(t); resolve(); };
+    });
+  }
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries from many agents spread out. */
+export function backoffMs(attempt: number, b: { baseMs: number; maxMs: number }, rnd = Math.random): number {
+  const full = Math.min(b.maxMs, b.baseMs * 2 ** Math.max(0, attempt - 1));
+  return full / 2 + rnd() * (full / 2);
+}

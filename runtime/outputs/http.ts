@@ -1,0 +1,51 @@
+// HTTP POST of one alert per request through an undici Agent (keep-alive, optional TLS client
+// settings). Any non-2xx status is a failure for the dispatcher to retry. The alert id travels in a
+// header so a receiver can drop the rare duplicate a crash between send and ack can cause.
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
+import type { Alert } from '../alerts/alert.js';
+import { makeBody, type BodyFormat, type SlackOptions } from './bodies.js';
+import type { Sink } from './types.js';
+
+export interface TlsOptions { caFile?: string; certFile?: string; keyFile?: string; insecure?: boolean }
+
+export interface HttpOptions {
+  url: string;
+  format: BodyFormat;
+  headers?: Record<string, string>;
+  tls?: TlsOptions;
+  timeoutMs?: number;
+  slack?: SlackOptions;
+}
+
+export class HttpSink implements Sink {
+  readonly kind: string;
+  private readonly agent: Agent;
+
+  constructor(private readonly o: HttpOptions) {
+    this.kind = o.format === 'slack' ? 'slack' : o.format === 'falcosidekick' ? 'falcosidekick' : 'http';
+    const t = o.tls ?? {};
+    this.agent = new Agent({
+      connect: {
+        ca: t.caFile ? readFileSync(t.caFile) : undefined,
+        cert: t.certFile ? readFileSync(t.certFile) : undefined,
+        key: t.keyFile ? readFileSync(t.keyFile) : undefined,
+        rejectUnauthorized: !t.insecure,
+      },
+      headersTimeout: o.timeoutMs ?? 10_000,
+      bodyTimeout: o.timeoutMs ?? 10_000,
+    });
+  }
+
+  async send(a: Alert, signal: AbortSignal): Promise<void> {
+    const body = makeBody(a, this.o.format, this.o.slack);
+    const res = await request(this.o.url, {
+      method: 'POST', dispatcher: this.agent, signal, body: body.data,
+      headers: { 'content-type': body.contentType, 'user-agent': 'vigil', 'x-vigil-alert-id': a.id, ...this.o.headers },
+    });
+    await res.body.dump();
+    if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`${this.o.url}: HTTP ${res.statusCode}`);
+  }
+
+  close(): Promise<void> { return this.agent.close(); }
+}

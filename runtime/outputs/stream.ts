@@ -1,0 +1,48 @@
+// stdout and file outputs: one formatted line per alert. The file output keeps its descriptor open
+// and reopens the path on request (SIGUSR1 from logrotate), so a rotated file is let go of.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { Alert } from '../alerts/alert.js';
+import { formatLine, type LineFormat, type Sink } from './types.js';
+
+function writeLine(w: Writable, line: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    w.write(line + '\n', (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+export class StdoutSink implements Sink {
+  readonly kind = 'stdout';
+  constructor(private readonly format: LineFormat, private readonly out: Writable = process.stdout) {}
+  send(a: Alert): Promise<void> { return writeLine(this.out, formatLine(a, this.format)); }
+}
+
+export class FileSink implements Sink {
+  readonly kind = 'file';
+  private stream: WriteStream;
+  reopens = 0;
+
+  constructor(readonly path: string, private readonly format: LineFormat) {
+    this.stream = this.open();
+  }
+
+  private open(): WriteStream {
+    const s = createWriteStream(this.path, { flags: 'a' });
+    s.on('error', () => { /* surfaced by the failing write callback */ });
+    return s;
+  }
+
+  send(a: Alert): Promise<void> { return writeLine(this.stream, formatLine(a, this.format)); }
+
+  /** Closes the current descriptor once its pending writes land and opens the path afresh. */
+  reopen(): void {
+    const old = this.stream;
+    this.stream = this.open();
+    old.end();
+    this.reopens++;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.stream.end(resolve));
+  }
+}
