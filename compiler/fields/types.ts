@@ -13,6 +13,8 @@ export interface FieldDef {
   /** Whether the field takes an argument, and which kind (`[2]` index, `[HOME]` or `.flags` key). */
   arg?: { required: boolean; kind: 'index' | 'key' | 'any' };
   desc: string;
+  /** A multi field that yields one value when given an index (`proc.aname` is every ancestor, `proc.aname[2]` one). */
+  argMakesSingle?: boolean;
 }
 
 /** Pulls a field's value(s) out of an event of the source; undefined when the event has none (shown as <NA>). */
