@@ -80,7 +80,8 @@ export class Dispatcher {
     this.closed = true;
     this.abort.abort();
     this.wake?.();
-    await this.pumping;
+    // A sink that ignores the abort must not hang shutdown; its alert stays queued and is spooled.
+    await Promise.race([this.pumping, new Promise((r) => setTimeout(r, 1000).unref())]);
     if (this.mem.length) { if (this.spool) this.spill(); else { this.stats.dropped += this.mem.length; this.mem.length = 0; } }
     this.syncDepth();
     this.spool?.close();
