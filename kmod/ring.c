@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU single-producer/single-consumer byte rings. The producer is a probe running with
+ * preemption disabled on its own CPU; the consumer is the one reader allowed by the device.
+ * head and tail are free-running byte counters: the producer publishes head with release
+ * semantics after the bytes are in place, the reader publishes tail after copying them out.
+ */
+#include <linux/percpu.h>
+#include <linux/topology.h>
+#include <linux/vmalloc.h>
+#include <linux/uaccess.h>
+#include <linux/log2.h>
+#include <linux/cpumask.h>
+#include <asm/unaligned.h>
+#include <linux/wait.h>
+#include "vigil.h"
+
+struct vigil_ring {
+	u8 *data;
+	u32 mask;
+	unsigned long head ____cacheline_aligned;	/* producer */
+	u32 pending_drops;	/* lost since the last delivered record */
+	u64 events, drops, bytes;
+	unsigned long tail ____cacheline_aligned;	/* consumer */
+};
+
+static DEFINE_PER_CPU(struct vigil_ring, rings);
+static u32 ring_size;
+DECLARE_WAIT_QUEUE_HEAD(vigil_wq);
+
+int vigil_rings_init(unsigned int kb_per_cpu)
+{
+	int cpu;
+
+	if (kb_per_cpu < 64)
+		kb_per_cpu = 64;
+	if (kb_per_cpu > 262144)
+		kb_per_cpu = 262144;
+	ring_size = roundup_pow_of_two(kb_per_cpu * 1024U);
+	for_each_possible_cpu(cpu) {
+		struct vigil_ring *r = per_cpu_ptr(&rings, cpu);
+
+		memset(r, 0, sizeof(*r));
+		r->data = vmalloc_node(ring_size, cpu_to_node(cpu));
+		if (!r->data) {
+			vigil_rings_free();
+			return -ENOMEM;
+		}
+		r->mask = ring_size - 1;
+	}
+	return 0;
+}
+
+void vigil_rings_free(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vigil_ring *r = per_cpu_ptr(&rings, cpu);
+
+		vfree(r->data);
+		r->data = NULL;
+	}
+}
+
+/* Called from probe context (preemption off): never sleeps, never faults. */
+void vigil_ring_commit(void *rec, u32 len)
+{
+	struct vigil_ring *r = this_cpu_ptr(&rings);
+	unsigned long head = r->head, tail = smp_load_acquire(&r->tail);
+	u32 off, first;
+
+	if (unlikely(!r->data))
+		return;
+	if (len > ring_size - (head - tail)) {
+		r->drops++;
+		r->pending_drops++;
+		return;
+	}
+	((struct vigil_hdr *)rec)->drops = r->pending_drops;
+	r->pending_drops = 0;
+	off = head & r->mask;
+	first = min(len, ring_size - off);
+	memcpy(r->data + off, rec, first);
+	if (first < len)
+		memcpy(r->data, (u8 *)rec + first, len - first);
+	smp_store_release(&r->head, head + len);
+	r->events++;
+	r->bytes += len;
+	if (wq_has_sleeper(&vigil_wq))
+		wake_up_interruptible(&vigil_wq);
+}
+
+bool vigil_rings_have_data(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vigil_ring *r = per_cpu_ptr(&rings, cpu);
+
+		if (smp_load_acquire(&r->head) != r->tail)
+			return true;
+	}
+	return false;
+}
+
+static u32 ring_peek_len(struct vigil_ring *r, unsigned long tail)
+{
+	u8 tmp[8];
+	u32 off = tail & r->mask, i;
+
+	/* The header's len field sits at bytes 4..7 and may straddle the wrap. */
+	for (i = 0; i < 8; i++)
+		tmp[i] = r->data[(off + i) & r->mask];
+	return get_unaligned_le32(tmp + 4);
+}
+
+static int ring_copy_out(struct vigil_ring *r, unsigned long tail, char __user *dst, u32 len)
+{
+	u32 off = tail & r->mask, first = min(len, ring_size - off);
+
+	if (copy_to_user(dst, r->data + off, first))
+		return -EFAULT;
+	if (first < len && copy_to_user(dst + first, r->data, len - first))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Copies whole records, CPU after CPU, until the buffer is full or the rings are empty.
+ * Records of one CPU stay in order; records of different CPUs are ordered by ts.
+ */
+ssize_t vigil_rings_drain(char __user *ubuf, size_t count)
+{
+	size_t done = 0;
+	bool too_small = false;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vigil_ring *r = per_cpu_ptr(&rings, cpu);
+		unsigned long tail = r->tail, head = smp_load_acquire(&r->head);
+
+		if (!r->data)
+			continue;
+		while (tail != head) {
+			u32 len = ring_peek_len(r, tail);
+
+			if (WARN_ON_ONCE(len < VIGIL_HDR_SIZE || len > head - tail))
+				return -EIO;
+			if (len > count - done) {
+				too_small = done == 0;
+				break;
+			}
+			if (ring_copy_out(r, tail, ubuf + done, len))
+				return done ? done : -EFAULT;
+			done += len;
+			tail += len;
+		}
+		smp_store_release(&r->tail, tail);
+		if (done >= count)
+			break;
+	}
+	if (!done && too_small)
+		return -EINVAL;
+	return done;
+}
+
+void vigil_ring_stats(int cpu, struct vigil_cpu_stats *st)
+{
+	struct vigil_ring *r = per_cpu_ptr(&rings, cpu);
+
+	st->online = r->data ? 1 : 0;
+	st->events = READ_ONCE(r->events);
+	st->drops = READ_ONCE(r->drops);
+	st->bytes = READ_ONCE(r->bytes);
+}
+
+/* Only meaningful while no probe is producing (interest set empty); used by tests and benches. */
+void vigil_rings_reset_stats(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vigil_ring *r = per_cpu_ptr(&rings, cpu);
+
+		WRITE_ONCE(r->events, 0);
+		WRITE_ONCE(r->drops, 0);
+		WRITE_ONCE(r->bytes, 0);
+		WRITE_ONCE(r->pending_drops, 0);
+	}
+}
