@@ -82,3 +82,20 @@ test('--help everywhere: exit 0 with usage', () => {
   }
   assert.match(rulec('--help').out, /validate/);
 });
+
+test('fields: the syscall and k8s_audit tables, --source filter, --json, unknown source exit 2', () => {
+  const r = rulec('fields');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^# syscall \(\d+ fields\)$/m);
+  assert.match(r.out, /^# k8s_audit \(\d+ fields\)$/m);
+  assert.match(r.out, /^evt\.type\s+string\s+\S/m);
+  const k = rulec('fields', '--source', 'k8s_audit');
+  assert.ok(!k.out.includes('# syscall'));
+  assert.match(k.out, /^ka\.verb\s/m);
+  const j = JSON.parse(rulec('fields', '--json', '--source', 'syscall').out);
+  assert.deepEqual(Object.keys(j), ['syscall']);
+  assert.ok(j.syscall.some((f: { name: string; type: string }) => f.name === 'proc.name' && f.type === 'string'));
+  const bad = rulec('fields', '--source', 'nope');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^rulec fields: unknown source "nope"/);
+});
