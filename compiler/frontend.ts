@@ -30,10 +30,11 @@ export function compileFrontEnd(input: string[] | RuleFileText[], opts: FrontEnd
   const read = input.length > 0 && typeof input[0] === 'string'
     ? readRuleFiles(input as string[])
     : { files: input as RuleFileText[], diagnostics: [] };
-  return compileTexts(read.files, opts, read.diagnostics);
+  const names = input.map((f) => (typeof f === 'string' ? f : f.file));
+  return compileTexts(names, read.files, opts, read.diagnostics);
 }
 
-function compileTexts(files: RuleFileText[], opts: FrontEndOptions, readDiags: Diagnostic[]): FrontEndResult {
+function compileTexts(names: string[], files: RuleFileText[], opts: FrontEndOptions, readDiags: Diagnostic[]): FrontEndResult {
   const load = loadRules(files);
   let built: { ruleset: IrRuleSet; diagnostics: Diagnostic[] };
   try {
@@ -46,15 +47,20 @@ function compileTexts(files: RuleFileText[], opts: FrontEndOptions, readDiags: D
     };
   }
   const order = new Map<string, number>();
-  [...readDiags.map((d) => d.span?.file ?? ''), ...files.map((f) => f.file)].forEach((f) => { if (!order.has(f)) order.set(f, order.size); });
+  names.forEach((f) => { if (!order.has(f)) order.set(f, order.size); });
   const diagnostics = sortDiagnostics([...readDiags, ...load.diagnostics, ...built.diagnostics], order);
   const count = (s: string) => diagnostics.filter((d) => d.severity === s).length;
-  const readStats = readDiags.map((d) => ({ file: d.span?.file ?? '', rules: 0, macros: 0, lists: 0 }));
+  // One stats row per input file in the order given; a file that could not be read counts nothing.
+  const loaded = [...load.stats];
+  const fileStats = names.map((file) => {
+    const i = loaded.findIndex((s) => s.file === file);
+    return i >= 0 ? loaded.splice(i, 1)[0] : { file, rules: 0, macros: 0, lists: 0 };
+  });
   return {
     load,
     ruleset: built.ruleset,
     diagnostics,
-    stats: { files: [...readStats, ...load.stats], errors: count('error'), warnings: count('warning'), infos: count('info') },
+    stats: { files: fileStats, errors: count('error'), warnings: count('warning'), infos: count('info') },
   };
 }
 
