@@ -1,0 +1,207 @@
+// Field extraction for the generated filter. An accessor returns whether the field has a value for
+// this event and leaves it in SP/SL (strings) or IV (integers), so comparisons read it straight
+// from linear memory without building strings. Derived strings go to the scratch area.
+import { SCRATCH, SCRATCH_CAP, slot_len, slot_ptr } from './mem';
+import { thread_get, thread_ancestor, fd_get, user_get, ctr_find, T_ARGS, T_COMM, T_CWD, F_NAME } from './state';
+import { param_ptr, param_len } from '../schema.gen';
+
+export let SP: usize = 0;
+export let SL: i32 = 0;
+export let IV: i64 = 0;
+
+// Per-event caches, reset by begin_event().
+let REC: usize = 0;
+let THR: usize = 0; let THR_DONE = false;
+let CTR: usize = 0; let CTR_DONE = false;
+let SCR: usize = 0;   // bump pointer into the scratch area for this event
+
+export function begin_event(rec: usize): void {
+  REC = rec; THR_DONE = false; CTR_DONE = false; SCR = 0;
+}
+
+export function cur_thread(): usize {
+  if (!THR_DONE) { THR = thread_get(load<u32>(REC + 16)); THR_DONE = true; }
+  return THR;
+}
+
+/** Ancestor n of the current event's process; 1 is the parent (looked up by the header's ppid). */
+export function cur_ancestor(n: i32): usize {
+  if (n <= 0) return cur_thread();
+  return thread_ancestor(thread_get(load<u32>(REC + 24)), n - 1);
+}
+
+export function cur_container(): usize {
+  if (!CTR_DONE) {
+    let n = 0; while (n < 16 && load<u8>(REC + 80 + <usize>n) != 0) n++;
+    CTR = ctr_find(REC + 80, n, false); CTR_DONE = true;
+  }
+  return CTR;
+}
+
+/** NUL-padded header text (comm, container_id). */
+export function s_hdr(rec: usize, off: usize): bool {
+  let n = 0; while (n < 16 && load<u8>(rec + off + <usize>n) != 0) n++;
+  SP = rec + off; SL = n; return true;
+}
+
+export function s_param(rec: usize, i: i32): bool {
+  if (i >= <i32>load<u8>(rec + 63)) return false;
+  SP = param_ptr(rec, i); SL = param_len(rec, i); return true;
+}
+
+export function i_param(rec: usize, i: i32, size: i32, signed: bool): bool {
+  if (i >= <i32>load<u8>(rec + 63)) return false;
+  const n = param_len(rec, i);
+  if (n != size) return false;
+  const p = param_ptr(rec, i);
+  if (size == 8) IV = load<i64>(p);
+  else if (size == 4) IV = signed ? <i64>load<i32>(p) : <i64>load<u32>(p);
+  else if (size == 2) IV = <i64>load<u16>(p);
+  else IV = <i64>load<u8>(p);
+  return true;
+}
+
+export function s_slot(e: usize, off: usize): bool {
+  if (e == 0) return false;
+  SP = slot_ptr(e + off); SL = slot_len(e + off); return true;
+}
+
+export function i_u32(e: usize, off: usize): bool { if (e == 0) return false; IV = <i64>load<u32>(e + off); return true; }
+export function i_u64(e: usize, off: usize): bool { if (e == 0) return false; IV = load<i64>(e + off); return true; }
+export function i_u8(e: usize, off: usize): bool { if (e == 0) return false; IV = <i64>load<u8>(e + off); return true; }
+export function i_const(v: i64): bool { IV = v; return true; }
+
+@inline function scratch_take(n: i32): usize {
+  if (SCR + <usize>n > SCRATCH_CAP) SCR = 0;   // cannot hold two large values at once; reuse
+  const p = SCRATCH + SCR; SCR += <usize>n; return p;
+}
+
+/** proc.cmdline: the process name, a space, then the arguments (Falco's rendering). */
+export function s_cmdline(e: usize): bool {
+  if (e == 0) return false;
+  const nl = slot_len(e + T_COMM), al = slot_len(e + T_ARGS);
+  const out = scratch_take(nl + 1 + al);
+  memory.copy(out, slot_ptr(e + T_COMM), <usize>nl);
+  let n = nl;
+  if (al > 0) { store<u8>(out + <usize>n, 32); n++; memory.copy(out + <usize>n, slot_ptr(e + T_ARGS), <usize>al); n += al; }
+  SP = out; SL = n; return true;
+}
+
+/** A path parameter resolved against the process's cwd or a dirfd, as fd.name shows it. */
+export function s_path(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
+  if (!s_param(rec, i)) return false;
+  if (SL > 0 && load<u8>(SP) == 47) return true;
+  let base: usize = 0; let bl = 0;
+  if (dirfd >= 0 && i_param(rec, dirfd, 8, true) && IV != -100) {
+    const f = fd_get(load<u32>(rec + 20), IV);
+    if (f == 0) return SL > 0;
+    base = slot_ptr(f + F_NAME); bl = slot_len(f + F_NAME);
+  } else {
+    if (cwd == 0) return true;
+    base = slot_ptr(cwd); bl = slot_len(cwd);
+  }
+  if (bl == 0) return true;
+  const np = SP, nl = SL;
+  const sep: i32 = load<u8>(base + <usize>(bl - 1)) == 47 ? 0 : 1;
+  const out = scratch_take(bl + sep + nl);
+  memory.copy(out, base, <usize>bl);
+  if (sep) store<u8>(out + <usize>bl, 47);
+  memory.copy(out + <usize>(bl + sep), np, <usize>nl);
+  SP = out; SL = bl + sep + nl; return true;
+}
+
+/** fd.directory from a path already in SP/SL: everything before the last '/'. */
+export function s_dirname(ok: bool): bool {
+  if (!ok) return false;
+  let i = SL - 1; while (i >= 0 && load<u8>(SP + <usize>i) != 47) i--;
+  if (i < 0) return false;
+  SL = i == 0 ? 1 : i; return true;
+}
+
+/** fd.filename: after the last '/'. */
+export function s_basename(ok: bool): bool {
+  if (!ok) return false;
+  let i = SL - 1; while (i >= 0 && load<u8>(SP + <usize>i) != 47) i--;
+  SP += <usize>(i + 1); SL -= i + 1; return true;
+}
+
+export function s_user_name(uid: u32): bool {
+  const u = user_get(uid);
+  if (u == 0) return false;
+  SP = slot_ptr(u + 8); SL = slot_len(u + 8); return true;
+}
+
+/** Bit-flag rendering (`O_WRONLY|O_CREAT`) from a table {u32 count, count x (u32 value, u32 off, u32 len)}. */
+export function s_flags(v: u32, table: usize, pool: usize, modeMask: u32): bool {
+  const n = load<u32>(table);
+  const out = scratch_take(512);
+  let len = 0;
+  for (let k: u32 = 0; k < n; k++) {
+    const e = table + 4 + <usize>(k * 12);
+    const fv = load<u32>(e);
+    const hit = fv <= modeMask ? (v & modeMask) == fv : (fv != 0 && (v & fv) == fv);
+    if (!hit) continue;
+    const fl = <i32>load<u32>(e + 8);
+    if (len + fl + 1 > 512) break;
+    if (len > 0) { store<u8>(out + <usize>len, 124); len++; }
+    memory.copy(out + <usize>len, pool + <usize>load<u32>(e + 4), <usize>fl); len += fl;
+  }
+  SP = out; SL = len; return true;
+}
+
+/** A fixed string (from the literal pool or the module's own data). */
+export function s_set(p: usize, n: i32): bool { SP = p; SL = n; return true; }
+
+/** One character, for fd.typechar. */
+export function s_char(c: u8): bool {
+  if (c == 0) return false;
+  const out = scratch_take(1); store<u8>(out, c); SP = out; SL = 1; return true;
+}
+
+/** Decimal rendering of IV, for integer parameters compared as text. */
+export function s_dec(ok: bool): bool {
+  if (!ok) return false;
+  const out = scratch_take(24);
+  let v = IV; let neg = v < 0; let u: u64 = neg ? <u64>(-v) : <u64>v;
+  let n = 0;
+  do { store<u8>(out + 23 - <usize>n, <u8>(48 + u % 10)); u /= 10; n++; } while (u != 0);
+  if (neg) { store<u8>(out + 23 - <usize>n, 45); n++; }
+  SP = out + 24 - <usize>n; SL = n; return true;
+}
+
+const FDTYPE_NAMES = memory.data<u8>([
+  102,105,108,101, 100,105,114,101,99,116,111,114,121, 105,112,118,52, 105,112,118,54, 117,110,105,120,
+  112,105,112,101, 101,118,101,110,116, 109,101,109,102,100, 110,101,116,108,105,110,107, 117,110,107,110,111,119,110,
+]);
+/** fd.type from a type code: file directory ipv4 ipv6 unix pipe event memfd netlink unknown. */
+export function s_fdtype(c: u8): bool {
+  let o = 0, n = 0;
+  switch (c) {
+    case 102: o = 0; n = 4; break; case 100: o = 4; n = 9; break; case 52: o = 13; n = 4; break;
+    case 54: o = 17; n = 4; break; case 117: o = 21; n = 4; break; case 112: o = 25; n = 4; break;
+    case 101: o = 29; n = 5; break; case 109: o = 34; n = 5; break; case 110: o = 39; n = 7; break;
+    case 111: o = 46; n = 7; break;
+    default: return false;
+  }
+  SP = FDTYPE_NAMES + <usize>o; SL = n; return true;
+}
+
+const L4_NAMES = memory.data<u8>([116,99,112, 117,100,112, 105,99,109,112, 114,97,119]);
+export function s_l4(c: u8): bool {
+  if (c == 1) { SP = L4_NAMES; SL = 3; } else if (c == 2) { SP = L4_NAMES + 3; SL = 3; }
+  else if (c == 3) { SP = L4_NAMES + 6; SL = 4; } else if (c == 4) { SP = L4_NAMES + 10; SL = 3; }
+  else return false;
+  return true;
+}
+
+/** fd.name of an open-type event: its path parameter resolved against the cwd or dirfd. */
+export function s_open_path(rec: usize, i: i32, dirfd: i32): bool {
+  const t = cur_thread();
+  return s_path(rec, i, dirfd, t != 0 ? t + T_CWD : 0);
+}
+
+/** The fd entry an event acts on, from its fd parameter. */
+export function fd_of(rec: usize, i: i32): usize {
+  if (!i_param(rec, i, 8, true)) return 0;
+  return fd_get(load<u32>(rec + 20), IV);
+}

@@ -1,0 +1,53 @@
+// Linear-memory layout of the filter module. Every table is sized once at init(); nothing grows
+// while events flow, so memory stays constant however many events pass (see assembly/README.md).
+
+export const BATCH_CAP: usize = 4 << 20;          // records to filter, written by the host
+export const OUT_CAP: i32 = 65536;                 // matches per call: (u32 event index, u32 rule id)
+export const ARG_CAP: usize = 64 << 10;            // strings the host passes to the seeding calls
+export const SCRATCH_CAP: usize = 8192;            // per-event derived strings (resolved paths...)
+
+export const THREAD_SLOTS: u32 = 8192;             // power of two
+export const THREAD_SIZE: usize = 1408;
+export const FD_SLOTS: u32 = 16384;
+export const FD_SIZE: usize = 304;
+export const USER_SLOTS: u32 = 1024;
+export const USER_SIZE: usize = 136;
+export const CTR_SLOTS: u32 = 512;
+export const CTR_SIZE: usize = 1088;
+
+export let BATCH: usize = 0;
+export let OUT: usize = 0;
+export let ARG: usize = 0;
+export let SCRATCH: usize = 0;
+export let THREADS: usize = 0;
+export let FDS: usize = 0;
+export let USERS: usize = 0;
+export let CTRS: usize = 0;
+let ready = false;
+
+@inline function up(x: usize, a: usize): usize { return (x + a - 1) & ~(a - 1); }
+
+export function mem_init(): void {
+  if (ready) return;
+  let at = up(__heap_base, 64);
+  BATCH = at; at += BATCH_CAP;
+  OUT = at; at += <usize>OUT_CAP * 8;
+  ARG = at; at += ARG_CAP;
+  SCRATCH = at; at += SCRATCH_CAP;
+  THREADS = at; at += <usize>THREAD_SLOTS * THREAD_SIZE;
+  FDS = at; at += <usize>FD_SLOTS * FD_SIZE;
+  USERS = at; at += <usize>USER_SLOTS * USER_SIZE;
+  CTRS = at; at += <usize>CTR_SLOTS * CTR_SIZE;
+  const need = <i32>((up(at, 65536) >> 16) - <usize>memory.size());
+  if (need > 0 && memory.grow(need) < 0) unreachable();
+  ready = true;
+}
+
+/** A string slot: u16 length, then up to `cap` bytes. Longer values are truncated, as snaplen does. */
+@inline export function slot_set(slot: usize, cap: i32, src: usize, len: i32): void {
+  const n = len < cap ? len : cap;
+  store<u16>(slot, <u16>n);
+  memory.copy(slot + 2, src, <usize>n);
+}
+@inline export function slot_len(slot: usize): i32 { return <i32>load<u16>(slot); }
+@inline export function slot_ptr(slot: usize): usize { return slot + 2; }

@@ -1,0 +1,105 @@
+// State tables the filter reads beyond the record: threads (by tid, with the parent link through
+// ppid), fds (by pid and fd number), users (by uid) and containers (by short id). The module keeps
+// threads and fds current from the records themselves; the host seeds them (/proc scan, capture
+// process lists) and adds names and container metadata through the exported calls in rules.ts.
+import { THREADS, THREAD_SLOTS, THREAD_SIZE, FDS, FD_SLOTS, FD_SIZE, USERS, USER_SLOTS, USER_SIZE, CTRS, CTR_SLOTS, CTR_SIZE, slot_set } from './mem';
+
+// ---- thread entry layout ----
+export const T_TID: usize = 0, T_PID: usize = 4, T_PPID: usize = 8, T_UID: usize = 12, T_LOGINUID: usize = 16;
+export const T_TTY: usize = 20, T_EXEFLAGS: usize = 24, T_STATE: usize = 28;
+export const T_COMM: usize = 32;     // cap 16
+export const T_EXE: usize = 56;      // cap 256
+export const T_EXEPATH: usize = 320; // cap 256
+export const T_ARGS: usize = 584;    // cap 512, arguments joined by single spaces
+export const T_CWD: usize = 1104;    // cap 256
+export const T_CID: usize = 1368;    // cap 16
+export const T_CAP_PERM: usize = 1392, T_CAP_EFF: usize = 1400;
+
+// ---- fd entry layout ----
+export const F_KEY: usize = 0, F_STATE: usize = 8, F_TYPE: usize = 12, F_L4: usize = 13, F_FLAGS: usize = 16;
+export const F_SPORT: usize = 20, F_DPORT: usize = 22, F_SIP: usize = 24, F_DIP: usize = 28;
+export const F_NAME: usize = 32;     // cap 256
+export const FD_SIZE_COPY: usize = 304 - 12;
+
+// fd type codes, as fd.typechar prints them
+export const FT_FILE: u8 = 102, FT_DIR: u8 = 100, FT_IPV4: u8 = 52, FT_IPV6: u8 = 54, FT_UNIX: u8 = 117;
+export const FT_PIPE: u8 = 112, FT_EVENT: u8 = 101, FT_MEMFD: u8 = 109, FT_NETLINK: u8 = 110, FT_OTHER: u8 = 111;
+export const L4_NONE: u8 = 0, L4_TCP: u8 = 1, L4_UDP: u8 = 2, L4_ICMP: u8 = 3, L4_RAW: u8 = 4;
+
+// ---- user and container entries ----
+export const U_UID: usize = 0, U_STATE: usize = 4, U_NAME: usize = 8;          // name cap 126
+export const C_STATE: usize = 0, C_PRIV: usize = 4, C_ID: usize = 8;           // id cap 16
+export const C_NAME: usize = 32, C_REPO: usize = 192, C_IMAGE: usize = 456, C_NS: usize = 720, C_POD: usize = 880; // caps 128,256,256,128,128
+export const C_TYPE: usize = 1040;   // cap 32
+
+const EMPTY: u32 = 0, USED: u32 = 1, GONE: u32 = 2;
+
+@inline function mix(x: u64): u32 { return <u32>((x * 0x9E3779B97F4A7C15) >> 32); }
+
+/** Open-addressing probe for `key`; returns the entry or, when `create`, a fresh one (0 when full). */
+function probe(base: usize, slots: u32, size: usize, keyOff: usize, stateOff: usize, key: u64, wide: bool, create: bool): usize {
+  const mask = slots - 1;
+  let i = mix(key) & mask;
+  let free: usize = 0;
+  for (let n: u32 = 0; n < slots; n++) {
+    const e = base + <usize>i * size;
+    const st = load<u32>(e + stateOff);
+    if (st == EMPTY) {
+      if (!create) return 0;
+      const at = free != 0 ? free : e;
+      memory.fill(at, 0, size);
+      if (wide) store<u64>(at + keyOff, key); else store<u32>(at + keyOff, <u32>key);
+      store<u32>(at + stateOff, USED);
+      return at;
+    }
+    if (st == USED && (wide ? load<u64>(e + keyOff) == key : <u64>load<u32>(e + keyOff) == key)) return e;
+    if (st == GONE && free == 0) free = e;
+    i = (i + 1) & mask;
+  }
+  if (create && free != 0) {
+    memory.fill(free, 0, size);
+    if (wide) store<u64>(free + keyOff, key); else store<u32>(free + keyOff, <u32>key);
+    store<u32>(free + stateOff, USED);
+  }
+  return create ? free : 0;
+}
+
+export function thread_get(tid: u32): usize { return tid == 0 ? 0 : probe(THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, false); }
+export function thread_put(tid: u32): usize { return probe(THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, true); }
+export function thread_del(tid: u32): void { const e = thread_get(tid); if (e != 0) store<u32>(e + T_STATE, GONE); }
+
+/** The n-th ancestor of thread entry `e` (1 = parent); follows ppid to the parent's group leader. */
+export function thread_ancestor(e: usize, n: i32): usize {
+  for (let k = 0; k < n && e != 0; k++) e = thread_get(load<u32>(e + T_PPID));
+  return e;
+}
+
+@inline function fdkey(pid: u32, fd: i64): u64 { return (<u64>pid << 32) | (<u64>fd & 0xffffffff); }
+export function fd_get(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, false); }
+export function fd_put(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, true); }
+export function fd_del(pid: u32, fd: i64): void { const e = fd_get(pid, fd); if (e != 0) store<u32>(e + F_STATE, GONE); }
+
+export function user_get(uid: u32): usize { return probe(USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, false); }
+export function user_put(uid: u32): usize { return probe(USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, true); }
+
+/** Containers are keyed by the hash of their short id; the id itself is kept and compared. */
+export function ctr_find(id: usize, len: i32, create: bool): usize {
+  let h: u64 = 1469598103934665603;
+  for (let i = 0; i < len; i++) { h ^= <u64>load<u8>(id + <usize>i); h *= 1099511628211; }
+  const mask = CTR_SLOTS - 1;
+  let i = mix(h) & mask;
+  for (let n: u32 = 0; n < CTR_SLOTS; n++) {
+    const e = CTRS + <usize>i * CTR_SIZE;
+    const st = load<u32>(e + C_STATE);
+    if (st == EMPTY) {
+      if (!create) return 0;
+      memory.fill(e, 0, CTR_SIZE);
+      store<u32>(e + C_STATE, USED);
+      slot_set(e + C_ID, 16, id, len);
+      return e;
+    }
+    if (<i32>load<u16>(e + C_ID) == len && memory.compare(e + C_ID + 2, id, <usize>len) == 0) return e;
+    i = (i + 1) & mask;
+  }
+  return 0;
+}

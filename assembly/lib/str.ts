@@ -1,0 +1,129 @@
+// Byte-string operations of the filter. Strings are (pointer, length) pairs into linear memory:
+// record parameters, state-table slots or the literal pool. Nothing here allocates.
+
+@inline function lower(c: u32): u32 { return c - 65 < 26 ? c | 32 : c; }
+
+export function str_eq(a: usize, al: i32, b: usize, bl: i32): bool {
+  if (al != bl) return false;
+  return memory.compare(a, b, <usize>al) == 0;
+}
+
+export function str_startswith(a: usize, al: i32, b: usize, bl: i32): bool {
+  if (bl > al) return false;
+  return memory.compare(a, b, <usize>bl) == 0;
+}
+
+export function str_endswith(a: usize, al: i32, b: usize, bl: i32): bool {
+  if (bl > al) return false;
+  return memory.compare(a + <usize>(al - bl), b, <usize>bl) == 0;
+}
+
+export function str_contains(a: usize, al: i32, b: usize, bl: i32): bool {
+  if (bl == 0) return true;
+  const first = load<u8>(b);
+  const last = al - bl;
+  for (let i = 0; i <= last; i++) {
+    if (load<u8>(a + <usize>i) == first && memory.compare(a + <usize>i, b, <usize>bl) == 0) return true;
+  }
+  return false;
+}
+
+/** `b` is already lower-case (the compiler folds the literal). */
+export function str_icontains(a: usize, al: i32, b: usize, bl: i32): bool {
+  if (bl == 0) return true;
+  const last = al - bl;
+  for (let i = 0; i <= last; i++) {
+    let j = 0;
+    while (j < bl && lower(<u32>load<u8>(a + <usize>(i + j))) == <u32>load<u8>(b + <usize>j)) j++;
+    if (j == bl) return true;
+  }
+  return false;
+}
+
+/** Ordering of byte strings as memcmp then length, for < <= > >= on strings. */
+export function str_cmp(a: usize, al: i32, b: usize, bl: i32): i32 {
+  const n = al < bl ? al : bl;
+  const c = memory.compare(a, b, <usize>n);
+  if (c != 0) return c;
+  return al - bl;
+}
+
+/**
+ * fnmatch-style glob (`*`, `?`, `[...]`), as Falco's glob operator. One-star backtracking keeps it
+ * linear in practice; `fold` compares case-insensitively (iglob, pattern already lower-cased).
+ */
+export function str_glob(s: usize, sl: i32, p: usize, pl: i32, fold: bool): bool {
+  let si = 0, pi = 0, starP = -1, starS = 0;
+  while (si < sl) {
+    if (pi < pl) {
+      const pc = <u32>load<u8>(p + <usize>pi);
+      let sc = <u32>load<u8>(s + <usize>si);
+      if (fold) sc = lower(sc);
+      if (pc == 42) { starP = pi++; starS = si; continue; }
+      if (pc == 63) { pi++; si++; continue; }
+      if (pc == 91) {
+        // character class
+        let j = pi + 1, neg = false, ok = false;
+        if (j < pl && (load<u8>(p + <usize>j) == 33 || load<u8>(p + <usize>j) == 94)) { neg = true; j++; }
+        let first = true;
+        while (j < pl && (first || load<u8>(p + <usize>j) != 93)) {
+          first = false;
+          const lo = <u32>load<u8>(p + <usize>j);
+          if (j + 2 < pl && load<u8>(p + <usize>(j + 1)) == 45 && load<u8>(p + <usize>(j + 2)) != 93) {
+            const hi = <u32>load<u8>(p + <usize>(j + 2));
+            if (sc >= lo && sc <= hi) ok = true;
+            j += 3;
+          } else { if (sc == lo) ok = true; j++; }
+        }
+        if (j < pl && ok != neg) { pi = j + 1; si++; continue; }
+      } else if (pc == 92 && pi + 1 < pl) {
+        if (<u32>load<u8>(p + <usize>(pi + 1)) == sc) { pi += 2; si++; continue; }
+      } else if (pc == sc) { pi++; si++; continue; }
+    }
+    if (starP < 0) return false;
+    pi = starP + 1; si = ++starS;
+  }
+  while (pi < pl && load<u8>(p + <usize>pi) == 42) pi++;
+  return pi == pl;
+}
+
+/** FNV-1a over bytes; the compiler builds the literal hash sets with the same function. */
+export function str_hash(a: usize, al: i32): u32 {
+  let h: u32 = 2166136261;
+  for (let i = 0; i < al; i++) { h ^= <u32>load<u8>(a + <usize>i); h *= 16777619; }
+  return h;
+}
+
+/**
+ * Membership in a compiled string set: at `set`, u32 mask, then (mask+1) slots of
+ * {u32 hash, u32 offset into pool, u32 length}; offset 0xffffffff marks an empty slot.
+ */
+export function set_has(set: usize, pool: usize, a: usize, al: i32): bool {
+  const mask = load<u32>(set);
+  const h = str_hash(a, al);
+  let i = h & mask;
+  while (true) {
+    const slot = set + 4 + <usize>(i * 12);
+    const off = load<u32>(slot + 4);
+    if (off == 0xffffffff) return false;
+    if (load<u32>(slot) == h && <i32>load<u32>(slot + 8) == al && memory.compare(pool + <usize>off, a, <usize>al) == 0) return true;
+    i = (i + 1) & mask;
+  }
+}
+
+/**
+ * Path-prefix match (Falco's pmatch): true when `a` equals an entry or lies below it. The list is
+ * {u32 count, then count x (u32 offset, u32 length)} into the pool.
+ */
+export function path_pmatch(list: usize, pool: usize, a: usize, al: i32): bool {
+  const n = load<u32>(list);
+  for (let k: u32 = 0; k < n; k++) {
+    const off = load<u32>(list + 4 + <usize>(k * 8));
+    let bl = <i32>load<u32>(list + 8 + <usize>(k * 8));
+    const b = pool + <usize>off;
+    while (bl > 1 && load<u8>(b + <usize>(bl - 1)) == 47) bl--;
+    if (bl > al || memory.compare(a, b, <usize>bl) != 0) continue;
+    if (bl == al || load<u8>(a + <usize>bl) == 47 || (bl == 1 && load<u8>(b) == 47)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,201 @@
+// Keeps the thread and fd tables current from the records of each batch, so the host only seeds
+// them. Runs before the rules see an event (exec/clone/open/socket/connect/dup update what the event
+// itself shows, as Falco's parser does) and after (close and exit remove entries).
+import { slot_set, slot_len, slot_ptr } from './mem';
+import {
+  thread_get, thread_put, thread_del, fd_get, fd_put, fd_del,
+  T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID, T_CAP_PERM, T_CAP_EFF,
+  F_TYPE, F_L4, F_FLAGS, F_SPORT, F_DPORT, F_SIP, F_DIP, F_NAME, FD_SIZE_COPY,
+  FT_FILE, FT_DIR, FT_IPV4, FT_IPV6, FT_UNIX, FT_MEMFD, FT_NETLINK, FT_OTHER, L4_TCP, L4_UDP, L4_RAW,
+} from './state';
+import { SP, SL, IV, s_param, i_param, s_path } from './fields';
+import * as S from '../schema.gen';
+
+@inline function hdr_u32(rec: usize, off: usize): u32 { return load<u32>(rec + off); }
+
+function param_i64(rec: usize, i: i32): i64 { return i_param(rec, i, 8, true) ? IV : -1; }
+
+function set_str(e: usize, off: usize, cap: i32, rec: usize, i: i32): void {
+  if (s_param(rec, i)) slot_set(e + off, cap, SP, SL);
+}
+
+/** args are NUL-separated in the record; the table keeps them space-joined as proc.args prints. */
+function set_args(e: usize, rec: usize, i: i32): void {
+  if (!s_param(rec, i)) return;
+  const n = SL < 512 ? SL : 512;
+  store<u16>(e + T_ARGS, <u16>n);
+  for (let k = 0; k < n; k++) {
+    const c = load<u8>(SP + <usize>k);
+    store<u8>(e + T_ARGS + 2 + <usize>k, c == 0 ? 32 : c);
+  }
+}
+
+/** Fills a thread entry from an exec/clone record (same parameter layout in all of them). */
+function fill_proc(e: usize, rec: usize, pid: u32, ppid: u32): void {
+  store<u32>(e + T_PID, pid); store<u32>(e + T_PPID, ppid);
+  store<u32>(e + T_UID, hdr_u32(rec, 28)); store<u32>(e + T_LOGINUID, hdr_u32(rec, 40)); store<u32>(e + T_TTY, hdr_u32(rec, 44));
+  set_str(e, T_EXE, 256, rec, 1);
+  set_args(e, rec, 2);
+  set_str(e, T_CWD, 256, rec, 6);
+  if (s_param(rec, 7) && SL > 0) slot_set(e + T_COMM, 16, SP, SL);
+  else { let n = 0; while (n < 16 && load<u8>(rec + 64 + <usize>n) != 0) n++; slot_set(e + T_COMM, 16, rec + 64, n); }
+  let n = 0; while (n < 16 && load<u8>(rec + 80 + <usize>n) != 0) n++;
+  slot_set(e + T_CID, 16, rec + 80, n);
+  if (i_param(rec, 14, 8, false)) store<i64>(e + T_CAP_PERM, IV);
+  if (i_param(rec, 15, 8, false)) store<i64>(e + T_CAP_EFF, IV);
+}
+
+function on_exec(rec: usize): void {
+  if (param_i64(rec, 0) != 0) return;
+  const tid = hdr_u32(rec, 16);
+  const e = thread_put(tid);
+  if (e == 0) return;
+  fill_proc(e, rec, hdr_u32(rec, 20), hdr_u32(rec, 24));
+  store<u32>(e + T_EXEFLAGS, i_param(rec, 20, 4, false) ? <u32>IV : 0);
+  set_str(e, T_EXEPATH, 256, rec, 21);
+}
+
+const CLONE_THREAD: i64 = 0x10000;
+
+function on_clone(rec: usize): void {
+  const res = param_i64(rec, 0);
+  if (res < 0) return;
+  const flags: i64 = i_param(rec, 20, 4, false) ? IV : 0;
+  let tid: u32, pid: u32, ppid: u32;
+  let parent: usize;
+  if (res == 0) {
+    tid = hdr_u32(rec, 16); pid = hdr_u32(rec, 20); ppid = hdr_u32(rec, 24);
+    parent = thread_get(ppid);
+  } else {
+    tid = <u32>res;
+    if (thread_get(tid) != 0) return;          // the child's own record came first
+    parent = thread_get(hdr_u32(rec, 16));
+    if (flags & CLONE_THREAD) { pid = hdr_u32(rec, 20); ppid = hdr_u32(rec, 24); }
+    else { pid = tid; ppid = hdr_u32(rec, 20); }
+  }
+  const e = thread_put(tid);
+  if (e == 0) return;
+  fill_proc(e, rec, pid, ppid);
+  if (parent != 0) {
+    // exepath and exec facts are inherited from the parent image
+    memory.copy(e + T_EXEPATH, parent + T_EXEPATH, 258);
+    store<u32>(e + T_EXEFLAGS, load<u32>(parent + T_EXEFLAGS));
+  }
+}
+
+function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype: u8): void {
+  const fd = param_i64(rec, fdi);
+  if (fd < 0) return;
+  const t = thread_get(hdr_u32(rec, 16));
+  if (!s_path(rec, name, dirfd, t != 0 && ftype != FT_MEMFD ? t + T_CWD : 0)) return;
+  const np = SP, nl = SL;
+  const flags: u32 = flagsi >= 0 && i_param(rec, flagsi, 4, false) ? <u32>IV : 0;
+  const f = fd_put(hdr_u32(rec, 20), fd);
+  if (f == 0) return;
+  slot_set(f + F_NAME, 256, np, nl);
+  store<u8>(f + F_TYPE, ftype == FT_FILE && (flags & 0o200000) != 0 ? FT_DIR : ftype);
+  store<u32>(f + F_FLAGS, flags);
+}
+
+function on_socket(rec: usize): void {
+  const fd = param_i64(rec, 0);
+  if (fd < 0) return;
+  const dom: u32 = i_param(rec, 1, 4, false) ? <u32>IV : 0;
+  const ty: u32 = i_param(rec, 2, 4, false) ? <u32>IV & 0xf : 0;
+  const f = fd_put(hdr_u32(rec, 20), fd);
+  if (f == 0) return;
+  store<u8>(f + F_TYPE, dom == 2 ? FT_IPV4 : dom == 10 ? FT_IPV6 : dom == 1 ? FT_UNIX : dom == 16 ? FT_NETLINK : FT_OTHER);
+  store<u8>(f + F_L4, dom == 1 ? 0 : ty == 1 ? L4_TCP : ty == 2 ? L4_UDP : ty == 3 ? L4_RAW : 0);
+}
+
+let NB: usize = 0; let NL: i32 = 0;
+function put_ch(c: u8): void { if (NL < 256) { store<u8>(NB + 2 + <usize>NL, c); NL++; } }
+function put_dec(v: u32): void {
+  if (v >= 10) put_dec(v / 10);
+  put_ch(<u8>(48 + v % 10));
+}
+function put_ip4(p: usize): void { for (let i = 0; i < 4; i++) { if (i) put_ch(46); put_dec(<u32>load<u8>(p + <usize>i)); } }
+@inline function be16(p: usize): u32 { return (<u32>load<u8>(p) << 8) | <u32>load<u8>(p + 1); }
+
+/** Writes a socket tuple into fd entry f: addresses, ports and the `sip:sport->dip:dport` name. */
+function set_tuple(f: usize, p: usize, n: i32, isInbound: bool): void {
+  if (n < 1) return;
+  const fam = load<u8>(p);
+  NB = f + F_NAME; NL = 0;
+  if (fam == 2 && n >= 13) {
+    store<u8>(f + F_TYPE, FT_IPV4);
+    store<u32>(f + F_SIP, load<u32>(p + 1)); store<u16>(f + F_SPORT, <u16>be16(p + 5));
+    store<u32>(f + F_DIP, load<u32>(p + 7)); store<u16>(f + F_DPORT, <u16>be16(p + 11));
+    put_ip4(p + 1); put_ch(58); put_dec(be16(p + 5)); put_ch(45); put_ch(62);
+    put_ip4(p + 7); put_ch(58); put_dec(be16(p + 11));
+    store<u16>(NB, <u16>NL);
+  } else if (fam == 1) {
+    store<u8>(f + F_TYPE, FT_UNIX);
+    slot_set(f + F_NAME, 256, p + 1, n - 1);
+  } else if (fam == 10) {
+    store<u8>(f + F_TYPE, FT_IPV6);
+  }
+  if (isInbound) store<u8>(f + F_FLAGS + 3, 1);
+}
+
+function on_connect(rec: usize): void {
+  const res = param_i64(rec, 0);
+  if (res != 0 && res != -115) return;
+  const fd = param_i64(rec, 2);
+  let f = fd_get(hdr_u32(rec, 20), fd);
+  if (f == 0) { f = fd_put(hdr_u32(rec, 20), fd); if (f == 0) return; }
+  if (s_param(rec, 1)) set_tuple(f, SP, SL, false);
+}
+
+function on_accept(rec: usize): void {
+  const fd = param_i64(rec, 0);
+  if (fd < 0) return;
+  const f = fd_put(hdr_u32(rec, 20), fd);
+  if (f == 0) return;
+  store<u8>(f + F_L4, L4_TCP);
+  if (s_param(rec, 1)) set_tuple(f, SP, SL, true);
+}
+
+function on_dup(rec: usize, oldi: i32): void {
+  const res = param_i64(rec, 0);
+  if (res < 0) return;
+  const pid = hdr_u32(rec, 20);
+  const src = fd_get(pid, param_i64(rec, oldi));
+  if (src == 0) return;
+  const dst = fd_put(pid, res);
+  if (dst == 0 || dst == src) return;
+  memory.copy(dst + 12, src + 12, FD_SIZE_COPY);
+}
+
+function on_chdir(rec: usize): void {
+  if (param_i64(rec, 0) != 0) return;
+  const t = thread_get(hdr_u32(rec, 16));
+  if (t == 0) return;
+  if (s_path(rec, 1, -1, t + T_CWD)) slot_set(t + T_CWD, 256, SP, SL);
+}
+
+/** State changes the event itself shows; run before the rules evaluate it. */
+export function track_before(rec: usize, ty: u16): void {
+  switch (ty) {
+    case S.EVT_EXECVE: case S.EVT_EXECVEAT: on_exec(rec); break;
+    case S.EVT_CLONE: case S.EVT_CLONE3: case S.EVT_FORK: case S.EVT_VFORK: on_clone(rec); break;
+    case S.EVT_OPEN: on_open(rec, 0, 1, -1, 2, FT_FILE); break;
+    case S.EVT_OPENAT: on_open(rec, 0, 2, 1, 3, FT_FILE); break;
+    case S.EVT_OPENAT2: on_open(rec, 0, 2, 1, 3, FT_FILE); break;
+    case S.EVT_CREAT: on_open(rec, 0, 1, -1, -1, FT_FILE); break;
+    case S.EVT_MEMFD_CREATE: on_open(rec, 0, 1, -1, -1, FT_MEMFD); break;
+    case S.EVT_SOCKET: on_socket(rec); break;
+    case S.EVT_CONNECT: on_connect(rec); break;
+    case S.EVT_ACCEPT: case S.EVT_ACCEPT4: on_accept(rec); break;
+    case S.EVT_DUP: on_dup(rec, 1); break;
+    case S.EVT_DUP2: case S.EVT_DUP3: on_dup(rec, 1); break;
+    case S.EVT_CHDIR: on_chdir(rec); break;
+    default: break;
+  }
+}
+
+/** Removals; run after the rules saw the event (a close still shows the fd it closes). */
+export function track_after(rec: usize, ty: u16): void {
+  if (ty == S.EVT_CLOSE) { if (param_i64(rec, 0) == 0) fd_del(hdr_u32(rec, 20), param_i64(rec, 1)); }
+  else if (ty == S.EVT_PROCEXIT) thread_del(hdr_u32(rec, 16));
+}

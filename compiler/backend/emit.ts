@@ -1,0 +1,307 @@
+// IR -> AssemblyScript. One function per event type holds every rule that can match that type, in
+// rule order; evt.type tests fold to constants there, and a sub-expression that several rules of the
+// type share (an expanded macro) is evaluated once per event through a memo local.
+import { EVENTS, type EventDef } from '../../schema/events.js';
+import type { Diagnostic } from '../diag.js';
+import type { IrExpr, IrRule, IrRuleSet, ValueExpr, Literal, CmpOp } from '../ir/types.js';
+import { fieldAccess, type Access } from './fields.js';
+import { Pool } from './pool.js';
+
+export interface EmitOptions {
+  /** Drop rules the back end cannot compile (with a warning each) instead of failing. */
+  skipUnsupported?: boolean;
+}
+
+export interface EmitResult {
+  source: string;
+  /** Rules compiled into the module (ids from the IR). */
+  compiled: number[];
+  /** Per event type id, the rule ids its function evaluates. */
+  dispatch: Map<number, number[]>;
+  diagnostics: Diagnostic[];
+}
+
+class Unsupported extends Error {
+  constructor(message: string, readonly span: IrExpr['span']) { super(message); }
+}
+
+const SET_MIN = 5; // lists at least this long become hash sets; shorter ones a chain of compares
+
+function lit(v: Literal): string {
+  return typeof v === 'bigint' ? `${v}` : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+}
+
+/** Structural key of an expression, spans left out, for sharing. */
+function keyOf(e: IrExpr | ValueExpr, memo: WeakMap<object, string>): string {
+  let k = memo.get(e);
+  if (k !== undefined) return k;
+  k = JSON.stringify(e, (name, v) => (name === 'span' ? undefined : typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Array.from(v) : v));
+  memo.set(e, k);
+  return k;
+}
+
+class TypeGen {
+  private memoIds = new Map<string, number>();
+  readonly locals: string[] = [];
+  constructor(private ev: EventDef, private pool: Pool, private shared: Set<string>, private keys: WeakMap<object, string>) {}
+
+  expr(e: IrExpr): string {
+    if (e.k === 'const') return e.value ? 'true' : 'false';
+    const inner = this.raw(e);
+    if (inner === 'true' || inner === 'false' || e.k === 'not') return inner;
+    const key = keyOf(e, this.keys);
+    if (!this.shared.has(key)) return inner;
+    let id = this.memoIds.get(key);
+    if (id === undefined) { id = this.memoIds.size; this.memoIds.set(key, id); this.locals.push(`m${id}`); }
+    return `(m${id} != 0 ? m${id} == 2 : ((m${id} = (${inner}) ? 2 : 1) == 2))`;
+  }
+
+  private raw(e: IrExpr): string {
+    switch (e.k) {
+      case 'const': return e.value ? 'true' : 'false';
+      case 'not': { const a = this.expr(e.arg); return a === 'true' ? 'false' : a === 'false' ? 'true' : `!(${a})`; }
+      case 'and': case 'or': {
+        const unit = e.k === 'and' ? 'true' : 'false', zero = e.k === 'and' ? 'false' : 'true';
+        const parts: string[] = [];
+        for (const a of e.args) {
+          const s = this.expr(a);
+          if (s === zero) return zero;
+          if (s !== unit) parts.push(s);
+        }
+        if (parts.length === 0) return unit;
+        return parts.length === 1 ? parts[0] : `(${parts.join(e.k === 'and' ? ' && ' : ' || ')})`;
+      }
+      case 'exists': return this.value(e.lhs).expr;
+      case 'cmp': return this.cmp(e);
+    }
+  }
+
+  private value(v: ValueExpr): Access {
+    if (v.k !== 'field') throw new Unsupported(v.k === 'transform' ? `transformer ${v.name}() is not supported by the WASM back end yet` : 'a literal on the left of a comparison', v.span);
+    const r = fieldAccess(v.ref, this.ev, this.pool);
+    if ('unsupported' in r) throw new Unsupported(r.unsupported, v.span);
+    return r;
+  }
+
+  private literals(e: Extract<IrExpr, { k: 'cmp' }>): Literal[] {
+    const rhs = e.rhs;
+    const items = rhs.k === 'list' ? rhs.items : [rhs];
+    return items.map((it) => {
+      if (it.k !== 'literal') throw new Unsupported('comparing a field with another field is not supported by the WASM back end yet', it.span);
+      return it.value;
+    });
+  }
+
+  private cmp(e: Extract<IrExpr, { k: 'cmp' }>): string {
+    if (e.quant) throw new Unsupported(`quantifier ${e.quant} is not supported by the WASM back end yet`, e.span);
+    if (e.lhs.k === 'field' && e.lhs.ref.field === 'evt.type' && !e.lhs.ref.arg) return this.evtType(e);
+    if (e.lhs.k === 'field' && e.lhs.ref.field === 'evt.dir') return this.evtDir(e);
+    const acc = this.value(e.lhs);
+    if (acc.expr === 'false') return 'false';
+    const vals = this.literals(e);
+    if (acc.kind === 'str') return this.strCmp(e.op, acc.expr, vals, e);
+    return this.numCmp(e.op, acc.expr, vals, e);
+  }
+
+  private evtType(e: Extract<IrExpr, { k: 'cmp' }>): string {
+    const names = this.literals(e).map(String);
+    const hit = names.includes(this.ev.name);
+    switch (e.op) {
+      case '=': case 'in': case 'intersects': return hit ? 'true' : 'false';
+      case '!=': return hit ? 'false' : 'true';
+      default: {
+        // other string operators on the type name: decide now, the name is known
+        const n = this.ev.name, l = names[0] ?? '';
+        const r = e.op === 'startswith' ? n.startsWith(l) : e.op === 'endswith' ? n.endsWith(l) : e.op === 'contains' ? n.includes(l) : undefined;
+        if (r === undefined) throw new Unsupported(`operator ${e.op} on evt.type is not supported by the WASM back end yet`, e.span);
+        return r ? 'true' : 'false';
+      }
+    }
+  }
+
+  private evtDir(e: Extract<IrExpr, { k: 'cmp' }>): string {
+    const vals = this.literals(e).map(String);
+    const enter = vals.map((v) => v === '>');
+    const test = (isEnter: boolean) => `load<u8>(rec + 62) ${isEnter ? '==' : '!='} 0`;
+    if (e.op === '=' || e.op === 'in') return `(${enter.map(test).join(' || ') || 'false'})`;
+    if (e.op === '!=') return `!(${test(enter[0])})`;
+    throw new Unsupported(`operator ${e.op} on evt.dir is not supported by the WASM back end yet`, e.span);
+  }
+
+  private strCmp(op: CmpOp, acc: string, vals: Literal[], e: IrExpr): string {
+    const strs = vals.map((v) => (v instanceof Uint8Array ? v : String(v)));
+    const one = (fn: string, v: string | Uint8Array) => { const r = this.pool.str(v); return `${fn}(SP, SL, LIT + ${r.off}, ${r.len})`; };
+    const lower = (v: string | Uint8Array) => (typeof v === 'string' ? v.toLowerCase() : v);
+    switch (op) {
+      case '=': return `(${acc} && ${one('str_eq', strs[0])})`;
+      case '!=': return `(${acc} && !${one('str_eq', strs[0])})`;
+      case 'contains': case 'bcontains': return `(${acc} && ${one('str_contains', strs[0])})`;
+      case 'icontains': return `(${acc} && ${one('str_icontains', lower(strs[0]))})`;
+      case 'startswith': case 'bstartswith': return `(${acc} && ${one('str_startswith', strs[0])})`;
+      case 'endswith': return `(${acc} && ${one('str_endswith', strs[0])})`;
+      case 'glob': case 'iglob': {
+        const r = this.pool.str(op === 'iglob' ? lower(strs[0]) : strs[0]);
+        return `(${acc} && str_glob(SP, SL, LIT + ${r.off}, ${r.len}, ${op === 'iglob'}))`;
+      }
+      case '<': case '<=': case '>': case '>=': return `(${acc} && ${one('str_cmp', strs[0])} ${op} 0)`;
+      case 'in': case 'intersects': {
+        if (strs.length === 0) return 'false';
+        if (strs.length < SET_MIN) return `(${acc} && (${strs.map((s) => one('str_eq', s)).join(' || ')}))`;
+        const set = this.pool.set(strs.map((s) => (typeof s === 'string' ? s : new TextDecoder().decode(s))));
+        return `(${acc} && set_has(LIT + ${set}, LIT, SP, SL))`;
+      }
+      case 'pmatch': {
+        const l = this.pool.list(strs.map(String));
+        return `(${acc} && path_pmatch(LIT + ${l}, LIT, SP, SL))`;
+      }
+      case 'regex': throw new Unsupported('operator regex is not supported by the WASM back end yet', e.span);
+    }
+    throw new Unsupported(`operator ${op} on a text field`, e.span);
+  }
+
+  private numCmp(op: CmpOp, acc: string, vals: Literal[], e: IrExpr): string {
+    for (const v of vals) if (typeof v !== 'bigint' && typeof v !== 'boolean') throw new Unsupported(`operator ${op} with a ${typeof v} value on a numeric field`, e.span);
+    const n = vals.map((v) => `<i64>${lit(v)}`);
+    switch (op) {
+      case '=': case '!=': case '<': case '<=': case '>': case '>=': return `(${acc} && IV ${op === '=' ? '==' : op} ${n[0]})`;
+      case 'in': case 'intersects': return n.length === 0 ? 'false' : `(${acc} && (${n.map((x) => `IV == ${x}`).join(' || ')}))`;
+    }
+    throw new Unsupported(`operator ${op} on a numeric field`, e.span);
+  }
+}
+
+/** Counts sub-expressions (and/or/not/cmp) that occur in more than one place among `rules`. */
+function sharedKeys(rules: IrRule[], keys: WeakMap<object, string>): Set<string> {
+  const count = new Map<string, number>();
+  const walk = (e: IrExpr) => {
+    if (e.k === 'const' || e.k === 'exists') return;
+    if (e.k === 'cmp') {
+      // header fields and evt.type are as cheap as the memo itself
+      if (e.lhs.k === 'field' && /^(evt\.type|evt\.dir|proc\.name|user\.uid|proc\.pid)$/.test(e.lhs.ref.field)) return;
+    }
+    const k = keyOf(e, keys);
+    count.set(k, (count.get(k) ?? 0) + 1);
+    if ((count.get(k) ?? 0) > 1) return; // children already counted once
+    if (e.k === 'and' || e.k === 'or') e.args.forEach(walk);
+    else if (e.k === 'not') walk(e.arg);
+  };
+  for (const r of rules) walk(r.condition);
+  return new Set([...count].filter(([, n]) => n > 1).map(([k]) => k));
+}
+
+const HEADER_IMPORTS = `import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP } from './lib/mem';
+import { str_eq, str_startswith, str_endswith, str_contains, str_icontains, str_cmp, str_glob, set_has, path_pmatch } from './lib/str';
+import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of } from './lib/fields';
+import { track_before, track_after } from './lib/track';
+export * from './lib/abi';
+`;
+
+export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
+  const pool = new Pool();
+  const keys = new WeakMap<object, string>();
+  const diagnostics: Diagnostic[] = [];
+  const bad = new Set<number>();
+  const enabled = rs.rules.filter((r) => r.enabled);
+  const fns: string[] = [];
+  const dispatch = new Map<number, number[]>();
+  const bodies = new Map<number, { locals: string[]; lines: string[]; ids: number[] }>();
+
+  // Two passes: the first finds rules the back end cannot compile, the second emits the rest.
+  for (let pass = 0; pass < 2; pass++) {
+    bodies.clear();
+    for (const ev of EVENTS) {
+      const rules = enabled.filter((r) => !bad.has(r.id) && (r.eventTypes === null || r.eventTypes.includes(ev.name)));
+      if (rules.length === 0) continue;
+      const gen = new TypeGen(ev, pool, sharedKeys(rules, keys), keys);
+      const lines: string[] = [];
+      const ids: number[] = [];
+      for (const r of rules) {
+        let cond: string;
+        try { cond = gen.expr(r.condition); } catch (err) {
+          if (!(err instanceof Unsupported)) throw err;
+          if (!bad.has(r.id)) {
+            bad.add(r.id);
+            diagnostics.push({ code: 'BACKEND_UNSUPPORTED', severity: opts.skipUnsupported ? 'warning' : 'error', message: `rule "${r.name}": ${err.message}`, span: err.span ?? r.span, item: r.name });
+          }
+          continue;
+        }
+        if (cond === 'false') continue;
+        ids.push(r.id);
+        lines.push(`  if (${cond}) { if (hit(idx, ${r.id})) return; }`);
+      }
+      if (pass === 1 && ids.length) bodies.set(ev.id, { locals: gen.locals, lines, ids });
+    }
+  }
+  for (const [id, b] of bodies) {
+    dispatch.set(id, b.ids);
+    const locals = b.locals.length ? `  let ${b.locals.map((l) => `${l}: i32 = 0`).join(', ')};\n` : '';
+    fns.push(`function t${id}(rec: usize, idx: u32): void {\n${locals}${b.lines.join('\n')}\n}`);
+  }
+  const cases = [...bodies.keys()].map((id) => `    case ${id}: t${id}(rec, idx); break;`).join('\n');
+  const data = pool.size ? `const LIT: usize = memory.data<u8>([${pool.data().join(',')}]);` : 'const LIT: usize = 0;';
+  const source = `// Generated by rulec (compiler/backend/emit.ts) from ${enabled.length} rules. Do not edit.
+${HEADER_IMPORTS}
+${data}
+let NOUT: i32 = 0;
+let FIRST = false;
+let CONSUMED: u32 = 0;
+let CONSUMED_N: u32 = 0;
+let BAD_AT: i32 = -1;
+
+/** Records a match; true when rule_matching is "first" and the event is done. */
+function hit(idx: u32, rule: u32): bool {
+  const at = OUT + (<usize>NOUT << 3);
+  store<u32>(at, idx); store<u32>(at + 4, rule);
+  NOUT++;
+  return FIRST;
+}
+
+function dispatch(ty: u16, rec: usize, idx: u32): void {
+  switch (ty) {
+${cases}
+    default: break;
+  }
+}
+
+export const RULE_COUNT: i32 = ${enabled.length};
+
+/**
+ * Filters the records at BATCH+off .. BATCH+off+len. Writes (event index, rule id) pairs to OUT
+ * and returns how many; stops early when OUT could overflow (see consumed()).
+ */
+export function filter(off: u32, len: u32, firstIndex: u32, first: bool): i32 {
+  mem_init();
+  NOUT = 0; FIRST = first; BAD_AT = -1;
+  let p: usize = BATCH + <usize>off;
+  const end: usize = p + <usize>len;
+  let idx = firstIndex;
+  const room = OUT_CAP - ${Math.max(1, enabled.length)};
+  while (p < end) {
+    if (NOUT > room) break;
+    const rlen = load<u32>(p + 4);
+    if (load<u16>(p) != 1 || rlen < 96 || (rlen & 7) != 0 || p + <usize>rlen > end) { BAD_AT = <i32>(p - BATCH); break; }
+    const ty = load<u16>(p + 2);
+    if (load<u8>(p + 62) != 0) {
+      begin_event(p);
+      track_before(p, ty);
+      dispatch(ty, p, idx);
+      track_after(p, ty);
+    }
+    p += <usize>rlen; idx++;
+  }
+  CONSUMED = <u32>(p - BATCH - <usize>off);
+  CONSUMED_N = idx - firstIndex;
+  return NOUT;
+}
+
+/** Bytes of the last filter() call's input that were processed. */
+export function consumed(): u32 { return CONSUMED; }
+/** Records the last filter() call processed. */
+export function consumed_records(): u32 { return CONSUMED_N; }
+/** Offset in the batch of a malformed record that stopped the last call, or -1. */
+export function bad_record(): i32 { return BAD_AT; }
+
+${fns.join('\n\n')}
+`;
+  return { source, compiled: [...new Set([...bodies.values()].flatMap((b) => b.ids))].sort((a, b) => a - b), dispatch, diagnostics };
+}

@@ -1,0 +1,149 @@
+// How each supported field is read in the generated AssemblyScript, per event type. The answer
+// depends on the event (fd.name is a resolved path parameter for openat, an fd-table entry for
+// read), so the emitter asks with the event definition it is generating code for.
+import { EVENTS, FLAG_SETS, type EventDef, type ParamDef } from '../../schema/events.js';
+import type { FieldRef } from '../ir/types.js';
+import type { Pool } from './pool.js';
+
+export type Kind = 'str' | 'int' | 'bool';
+/** `expr` is an AS boolean expression: true when the field has a value, left in SP/SL or IV. */
+export interface Access { kind: Kind; expr: string }
+export type FieldResult = Access | { unsupported: string };
+
+// Thread, fd and container entry offsets (assembly/lib/state.ts).
+const T = { EXE: 56, EXEPATH: 320, ARGS: 584, CWD: 1104, COMM: 32, UID: 12, LOGINUID: 16, TTY: 20, PID: 4, PPID: 8, EXEFLAGS: 24 };
+const F = { TYPE: 12, L4: 13, NAME: 32 };
+const C = { PRIV: 4, NAME: 32, REPO: 192, IMAGE: 456, NS: 720, POD: 880, TYPE: 1040 };
+
+const hdrU32 = (off: number, signed = false) => `i_const(<i64>load<${signed ? 'i32' : 'u32'}>(rec + ${off}))`;
+const SIZES: Record<string, [number, boolean]> = { u8: [1, false], u16: [2, false], u32: [4, false], i32: [4, true], u64: [8, false], i64: [8, true] };
+
+function paramIndex(ev: EventDef, name: string): number { return ev.params.findIndex((p) => p.name === name); }
+
+/** fd entry expression for events that act on an fd, or null. */
+function fdEntry(ev: EventDef): string | null {
+  const i = paramIndex(ev, 'fd');
+  return i < 0 ? null : `fd_of(rec, ${i})`;
+}
+
+/** Open-type events whose fd.name is their own path parameter. */
+function openPath(ev: EventDef): string | null {
+  const fi = paramIndex(ev, 'fd'), ni = paramIndex(ev, 'name');
+  if (fi !== 0 || ni < 0 || ev.params[ni].fmt !== 'path') return null;
+  return `s_open_path(rec, ${ni}, ${ev.params[ni].dirfd ? paramIndex(ev, ev.params[ni].dirfd!) : -1})`;
+}
+
+function fdName(ev: EventDef | null): string {
+  if (!ev) return 'false';
+  const op = openPath(ev);
+  if (op) return op;
+  const fe = fdEntry(ev);
+  return fe ? `s_slot(${fe}, ${F.NAME})` : 'false';
+}
+
+function argAccess(ref: FieldRef, ev: EventDef | null, pool: Pool, name: string): FieldResult {
+  if (!ev) return { kind: ref.type === 'string' ? 'str' : 'int', expr: 'false' };
+  const i = paramIndex(ev, name);
+  if (i < 0) return { kind: ref.type === 'string' ? 'str' : 'int', expr: 'false' };
+  const p: ParamDef = ev.params[i];
+  const sz = SIZES[p.type];
+  if (p.type === 'str') return ref.type === 'string' ? { kind: 'str', expr: `s_param(rec, ${i})` } : { unsupported: `${ref.field} of ${ev.name} (text parameter) compared as ${ref.type}` };
+  if (!sz) return { unsupported: `${ref.field}.${name} of ${ev.name} (${p.type} parameter)` };
+  const num = `i_param(rec, ${i}, ${sz[0]}, ${sz[1]})`;
+  if (ref.type === 'int' || ref.type === 'bool') return { kind: 'int', expr: num };
+  if (ref.type === 'string') {
+    if ((p.fmt === 'flags' || p.fmt === 'enum') && p.flags) {
+      const table = pool.flags(FLAG_SETS[p.flags]);
+      // open flags carry a 2-bit access mode whose zero value (O_RDONLY) is still printed
+      const modeMask = p.flags === 'open_flags' ? 3 : 0;
+      return { kind: 'str', expr: `(${num} && s_flags(<u32>IV, LIT + ${table}, LIT, ${modeMask}))` };
+    }
+    return { kind: 'str', expr: `s_dec(${num})` };
+  }
+  return { unsupported: `${ref.field} as ${ref.type}` };
+}
+
+const OPEN_TYPES = new Set(['open', 'openat', 'openat2', 'creat']);
+
+export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): FieldResult {
+  const idx = ref.arg?.kind === 'index' ? ref.arg.value : undefined;
+  const key = ref.arg?.kind === 'key' ? ref.arg.value : undefined;
+  const thr = 'cur_thread()', par = 'cur_ancestor(1)';
+  switch (ref.field) {
+    case 'proc.name': return { kind: 'str', expr: 's_hdr(rec, 64)' };
+    case 'container.id': return { kind: 'str', expr: 's_hdr(rec, 80)' };
+    case 'proc.pid': return { kind: 'int', expr: hdrU32(20) };
+    case 'thread.tid': return { kind: 'int', expr: hdrU32(16) };
+    case 'proc.ppid': return { kind: 'int', expr: hdrU32(24) };
+    case 'user.uid': return { kind: 'int', expr: hdrU32(28) };
+    case 'group.gid': return { kind: 'int', expr: hdrU32(32) };
+    case 'user.loginuid': return { kind: 'int', expr: hdrU32(40, true) };
+    case 'proc.tty': return { kind: 'int', expr: hdrU32(44) };
+    case 'proc.exe': return { kind: 'str', expr: `s_slot(${thr}, ${T.EXE})` };
+    case 'proc.exepath': return { kind: 'str', expr: `s_slot(${thr}, ${T.EXEPATH})` };
+    case 'proc.args': if (ref.multi) break; return { kind: 'str', expr: `s_slot(${thr}, ${T.ARGS})` };
+    case 'proc.cwd': return { kind: 'str', expr: `s_slot(${thr}, ${T.CWD})` };
+    case 'proc.cmdline': return { kind: 'str', expr: `s_cmdline(${thr})` };
+    case 'proc.pname': return { kind: 'str', expr: `s_slot(${par}, ${T.COMM})` };
+    case 'proc.pexe': return { kind: 'str', expr: `s_slot(${par}, ${T.EXE})` };
+    case 'proc.pexepath': return { kind: 'str', expr: `s_slot(${par}, ${T.EXEPATH})` };
+    case 'proc.pcmdline': return { kind: 'str', expr: `s_cmdline(${par})` };
+    case 'proc.aname': case 'proc.aexe': case 'proc.aexepath': {
+      if (idx === undefined) break;
+      const off = ref.field === 'proc.aname' ? T.COMM : ref.field === 'proc.aexe' ? T.EXE : T.EXEPATH;
+      if (idx === 0 && ref.field === 'proc.aname') return { kind: 'str', expr: 's_hdr(rec, 64)' };
+      return { kind: 'str', expr: `s_slot(cur_ancestor(${idx}), ${off})` };
+    }
+    case 'proc.is_exe_writable': return { kind: 'bool', expr: `(i_u32(${thr}, ${T.EXEFLAGS}) && i_const((IV & 1) != 0 ? 1 : 0))` };
+    case 'proc.is_exe_upper_layer': return { kind: 'bool', expr: `(i_u32(${thr}, ${T.EXEFLAGS}) && i_const((IV & 2) != 0 ? 1 : 0))` };
+    case 'proc.is_exe_from_memfd': return { kind: 'bool', expr: `(i_u32(${thr}, ${T.EXEFLAGS}) && i_const((IV & 4) != 0 ? 1 : 0))` };
+    case 'user.name': return { kind: 'str', expr: 's_user_name(load<u32>(rec + 28))' };
+    case 'container.image.repository': return { kind: 'str', expr: `s_slot(cur_container(), ${C.REPO})` };
+    case 'container.image': return { kind: 'str', expr: `s_slot(cur_container(), ${C.IMAGE})` };
+    case 'container.name': return { kind: 'str', expr: `s_slot(cur_container(), ${C.NAME})` };
+    case 'k8s.ns.name': return { kind: 'str', expr: `s_slot(cur_container(), ${C.NS})` };
+    case 'k8s.pod.name': return { kind: 'str', expr: `s_slot(cur_container(), ${C.POD})` };
+    case 'container.privileged': return { kind: 'bool', expr: `i_u8(cur_container(), ${C.PRIV})` };
+    case 'evt.rawres': {
+      if (!ev) return { kind: 'int', expr: 'false' };
+      const p0 = ev.params[0];
+      return p0 && (p0.name === 'res' || p0.name === 'fd') ? { kind: 'int', expr: `i_param(rec, 0, 8, true)` } : { kind: 'int', expr: 'false' };
+    }
+    case 'fd.name': return { kind: 'str', expr: fdName(ev) };
+    case 'fd.directory': return { kind: 'str', expr: `s_dirname(${fdName(ev)})` };
+    case 'fd.filename': return { kind: 'str', expr: `s_basename(${fdName(ev)})` };
+    case 'fd.num': {
+      const i = ev ? paramIndex(ev, 'fd') : -1;
+      return { kind: 'int', expr: i < 0 ? 'false' : `i_param(rec, ${i}, 8, true)` };
+    }
+    case 'fd.typechar': case 'fd.type': case 'fd.l4proto': {
+      if (!ev) return { kind: 'str', expr: 'false' };
+      const fe = fdEntry(ev);
+      if (!fe) return { kind: 'str', expr: 'false' };
+      if (ref.field === 'fd.l4proto') return { kind: 'str', expr: `(${fe} != 0 && s_l4(load<u8>(fd_of(rec, ${paramIndex(ev, 'fd')}) + ${F.L4})))` };
+      // a failed open has no table entry; its type is still known from the event
+      const code = OPEN_TYPES.has(ev.name)
+        ? `(i_param(rec, ${paramIndex(ev, 'flags')}, 4, false) && (IV & 0o200000) != 0 ? <u8>100 : <u8>102)`
+        : `(${fe} != 0 ? load<u8>(fd_of(rec, ${paramIndex(ev, 'fd')}) + ${F.TYPE}) : <u8>0)`;
+      return { kind: 'str', expr: ref.field === 'fd.typechar' ? `s_char(${code})` : `s_fdtype(${code})` };
+    }
+    case 'evt.is_open_read': case 'evt.is_open_write': {
+      if (!ev || !OPEN_TYPES.has(ev.name)) return { kind: 'bool', expr: 'i_const(0)' };
+      const fi = paramIndex(ev, 'flags');
+      if (fi < 0) return { kind: 'bool', expr: ref.field === 'evt.is_open_write' ? 'i_const(1)' : 'i_const(0)' }; // creat
+      const test = ref.field === 'evt.is_open_read' ? '((IV & 3) == 0 || (IV & 3) == 2)' : '((IV & 3) == 1 || (IV & 3) == 2)';
+      return { kind: 'bool', expr: `(i_param(rec, ${fi}, 4, false) && i_const(${test} ? 1 : 0))` };
+    }
+    case 'evt.arg': {
+      if (key !== undefined) return argAccess(ref, ev, pool, key);
+      if (idx !== undefined && ev) return argAccess(ref, ev, pool, ev.params[idx]?.name ?? '');
+      break;
+    }
+    default:
+      if (ref.field.startsWith('evt.arg.')) return argAccess(ref, ev, pool, ref.field.slice('evt.arg.'.length));
+  }
+  const shown = ref.field + (ref.arg ? `[${ref.arg.value}]` : '');
+  return { unsupported: `field ${shown}${ref.multi ? ' (multi-valued)' : ''} is not supported by the WASM back end yet` };
+}
+
+export const EVENT_BY_NAME = new Map(EVENTS.map((e) => [e.name, e]));

@@ -1,0 +1,105 @@
+// The JS side of a compiled filter module: copies records into its batch area, runs one filter
+// call per batch and reads the matches back. The runtime and the benchmarks both use it.
+export interface FilterExports {
+  memory: WebAssembly.Memory;
+  filter(off: number, len: number, firstIndex: number, first: number): number;
+  consumed(): number; consumed_records(): number; bad_record(): number;
+  batch_ptr(): number; batch_cap(): number; out_ptr(): number; arg_ptr(): number; arg_cap(): number;
+  thread_seed(tid: number, pid: number, ppid: number, uid: number, loginuid: number, tty: number, exeflags: number): number;
+  thread_set_str(tid: number, which: number, len: number): number;
+  thread_remove(tid: number): void;
+  fd_seed(pid: number, fd: number, type: number, l4: number, len: number): number;
+  fd_remove(pid: number, fd: number): void;
+  user_seed(uid: number, len: number): number;
+  container_set(idLen: number, which: number, len: number): number;
+}
+
+export interface Match { index: number; rule: number }
+
+export const THREAD_STR = { comm: 0, exe: 1, exepath: 2, args: 3, cwd: 4, container: 5 } as const;
+export const CONTAINER_FIELD = { name: 0, 'image.repository': 1, image: 2, 'k8s.ns.name': 3, 'k8s.pod.name': 4, type: 5, privileged: 6 } as const;
+
+const te = new TextEncoder();
+
+export class RecordStreamError extends Error {
+  constructor(readonly offset: number) { super(`bad record at offset ${offset}`); }
+}
+
+export class FilterModule {
+  readonly x: FilterExports;
+  private constructor(instance: WebAssembly.Instance) { this.x = instance.exports as unknown as FilterExports; }
+
+  static async load(wasm: Uint8Array): Promise<FilterModule> {
+    const { instance } = await WebAssembly.instantiate(wasm, {
+      env: { abort: (_m: number, _f: number, line: number, col: number) => { throw new Error(`filter aborted at ${line}:${col}`); } },
+    });
+    return new FilterModule(instance);
+  }
+
+  private u8(): Uint8Array { return new Uint8Array(this.x.memory.buffer); }
+
+  private putArg(...parts: string[]): number[] {
+    const mem = this.u8();
+    let at = this.x.arg_ptr();
+    const lens: number[] = [];
+    for (const s of parts) { const b = te.encode(s); mem.set(b, at); at += b.length; lens.push(b.length); }
+    return lens;
+  }
+
+  seedThread(t: { tid: number; pid: number; ppid: number; uid?: number; loginuid?: number; tty?: number; exeflags?: number; comm?: string; exe?: string; exepath?: string; args?: string[]; cwd?: string; containerId?: string }): void {
+    if (!this.x.thread_seed(t.tid, t.pid, t.ppid, t.uid ?? 0, t.loginuid ?? 0xffffffff, t.tty ?? 0, t.exeflags ?? 0)) throw new Error('thread table full');
+    const strs: Array<[number, string | undefined]> = [[0, t.comm], [1, t.exe], [2, t.exepath], [3, t.args?.join('\0')], [4, t.cwd], [5, t.containerId]];
+    for (const [w, s] of strs) if (s !== undefined) { const [n] = this.putArg(s); this.x.thread_set_str(t.tid, w, n); }
+  }
+
+  seedFd(pid: number, fd: number, typechar: string, name: string, l4 = 0): void {
+    const [n] = this.putArg(name);
+    if (!this.x.fd_seed(pid, fd, typechar.charCodeAt(0), l4, n)) throw new Error('fd table full');
+  }
+
+  seedUser(uid: number, name: string): void { const [n] = this.putArg(name); this.x.user_seed(uid, n); }
+
+  setContainer(id: string, field: keyof typeof CONTAINER_FIELD, value: string | boolean): void {
+    const v = typeof value === 'boolean' ? (value ? 'y' : '') : value;
+    const [idLen, n] = this.putArg(id, v);
+    if (!this.x.container_set(idLen, CONTAINER_FIELD[field], n)) throw new Error('container table full');
+  }
+
+  /**
+   * Filters a buffer of whole records, in as many calls as the batch area and output area need.
+   * `onMatch` gets each match (index counts records from `firstIndex`).
+   */
+  run(buf: Uint8Array, onMatch: (index: number, rule: number) => void, opts: { first?: boolean; firstIndex?: number } = {}): number {
+    const cap = this.x.batch_cap();
+    const batch = this.x.batch_ptr(), out = this.x.out_ptr();
+    let idx = opts.firstIndex ?? 0, total = 0;
+    for (let at = 0; at < buf.length;) {
+      let n = Math.min(cap, buf.length - at);
+      // end the chunk on a record boundary
+      if (at + n < buf.length) {
+        const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        let e = at;
+        while (e < buf.length) { const l = v.getUint32(e + 4, true); if (l === 0 || e + l - at > cap) break; e += l; }
+        n = e - at;
+        if (n === 0) throw new RecordStreamError(at);
+      }
+      this.u8().set(buf.subarray(at, at + n), batch);
+      let off = 0;
+      while (off < n) {
+        const k = this.x.filter(off, n - off, idx, opts.first ? 1 : 0);
+        const bad = this.x.bad_record();
+        const used = this.x.consumed();
+        const mem = new Uint32Array(this.x.memory.buffer, out, k * 2);
+        for (let i = 0; i < k; i++) onMatch(mem[2 * i], mem[2 * i + 1]);
+        total += k;
+        if (bad >= 0) throw new RecordStreamError(at + bad);
+        idx += this.x.consumed_records();
+        off += used;
+      }
+      at += n;
+    }
+    return total;
+  }
+
+  memoryBytes(): number { return this.x.memory.buffer.byteLength; }
+}

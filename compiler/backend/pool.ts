@@ -1,0 +1,71 @@
+// The literal pool of a generated module: every string literal, hash set, pmatch list and flag
+// table lives in one data segment, addressed by offset, so the filter never builds a string.
+
+const te = new TextEncoder();
+
+/** FNV-1a, the same function as assembly/lib/str.ts str_hash. */
+export function fnv1a(b: Uint8Array): number {
+  let h = 2166136261;
+  for (const c of b) { h ^= c; h = Math.imul(h, 16777619) >>> 0; }
+  return h >>> 0;
+}
+
+export class Pool {
+  private bytes: number[] = [];
+  private strings = new Map<string, number>();
+
+  get size(): number { return this.bytes.length; }
+  data(): number[] { return this.bytes; }
+
+  private align4(): void { while (this.bytes.length % 4) this.bytes.push(0); }
+  private u32(v: number): void { this.bytes.push(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, (v >>> 24) & 255); }
+
+  /** Offset and byte length of a string literal (deduplicated). */
+  str(s: string | Uint8Array): { off: number; len: number } {
+    const b = typeof s === 'string' ? te.encode(s) : s;
+    const key = Buffer.from(b).toString('latin1');
+    let off = this.strings.get(key);
+    if (off === undefined) { off = this.bytes.length; for (const c of b) this.bytes.push(c); this.strings.set(key, off); }
+    return { off, len: b.length };
+  }
+
+  /** An open-addressing hash set of strings; returns its offset (layout in str.ts set_has). */
+  set(items: string[]): number {
+    const uniq = [...new Set(items)];
+    let cap = 4; while (cap < uniq.length * 2) cap *= 2;
+    const slots: Array<[number, number, number]> = Array.from({ length: cap }, () => [0, 0xffffffff, 0]);
+    for (const s of uniq) {
+      const b = te.encode(s);
+      const { off, len } = this.str(b);
+      const h = fnv1a(b);
+      let i = h & (cap - 1);
+      while (slots[i][1] !== 0xffffffff) i = (i + 1) & (cap - 1);
+      slots[i] = [h, off, len];
+    }
+    this.align4();
+    const at = this.bytes.length;
+    this.u32(cap - 1);
+    for (const [h, o, l] of slots) { this.u32(h); this.u32(o); this.u32(l); }
+    return at;
+  }
+
+  /** A list {count, (offset, length)...} for pmatch. */
+  list(items: string[]): number {
+    const refs = items.map((s) => this.str(s));
+    this.align4();
+    const at = this.bytes.length;
+    this.u32(refs.length);
+    for (const r of refs) { this.u32(r.off); this.u32(r.len); }
+    return at;
+  }
+
+  /** A flag table {count, (value, offset, length)...} for rendering flags as text. */
+  flags(entries: Array<[string, number]>): number {
+    const refs = entries.map(([n, v]) => ({ v, ...this.str(n) }));
+    this.align4();
+    const at = this.bytes.length;
+    this.u32(refs.length);
+    for (const r of refs) { this.u32(r.v); this.u32(r.off); this.u32(r.len); }
+    return at;
+  }
+}
