@@ -13,7 +13,9 @@ test('k8s_audit_rules.yaml loads with no errors: 48 k8s_audit rules', () => {
   assert.deepEqual(errors, []);
   assert.equal(r.load.rules.length, 48);
   assert.ok(r.load.rules.every((x) => x.source === 'k8s_audit'));
-  // Once the condition stages land, every enabled rule is in the IR and reads only k8s_audit fields.
+  // Every rule is in the IR, and the fields its conditions read all resolve in the k8s_audit table.
+  assert.equal(r.ruleset.rules.length, 48);
+  assert.ok(r.ruleset.fieldsUsed.length >= 20, `fieldsUsed ${r.ruleset.fieldsUsed.length}`);
   const table = fieldTable('k8s_audit')!;
   for (const f of r.ruleset.fieldsUsed) assert.ok(lookupField(table, f.field), f.field);
 });
