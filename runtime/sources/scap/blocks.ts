@@ -65,7 +65,7 @@ export async function* maybeGunzip(src: AsyncIterable<Uint8Array>): AsyncGenerat
 
 /** Blocks of a streamed capture; each block's body is a fresh copy, valid after the next block. */
 export async function* blocksFrom(src: AsyncIterable<Uint8Array>, maxBlock = DEFAULT_MAX_BLOCK): AsyncGenerator<Block> {
-  let pend = new Uint8Array(0); // unconsumed bytes, at absolute offset `abs`
+  let pend: Uint8Array = new Uint8Array(0); // unconsumed bytes, at absolute offset `abs`
   let abs = 0;
   for await (const chunk of maybeGunzip(src)) {
     pend = pend.length ? concat(pend, chunk) : chunk;

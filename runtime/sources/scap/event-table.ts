@@ -18,7 +18,7 @@ export interface ScapEventInfo {
 
 const PROC_OLD = 'res:i64 exe:str args:list tid:i64 pid:i64 ptid:i64 cwd:str fdlimit:i64 pgft_maj:u64 pgft_min:u64 vm_size:u32 vm_rss:u32 vm_swap:u32';
 const CLONE_20 = `${PROC_OLD} comm:str cgroups:list flags:u32 uid:u32 gid:u32 vtid:i64 vpid:i64 pidns_init_start_ts:u64`;
-const EXEC_19 = `${PROC_OLD} comm:str cgroups:list env:list tty:i32 pgid:i64 loginuid:i32 flags:u32 cap_inheritable:u64 cap_permitted:u64 cap_effective:u64 exe_ino:u64 exe_ino_ctime:u64 exe_ino_mtime:u64 uid:u32 trusted_exepath:str pgid2:i64 gid:u32`;
+const EXEC_19 = `${PROC_OLD} comm:str cgroups:list env:list tty:i32 pgid:i64 loginuid:i32 flags:u32 cap_inheritable:u64 cap_permitted:u64 cap_effective:u64 exe_ino:u64 exe_ino_ctime:u64 exe_ino_mtime:u64 uid:u32 exepath:str pgid2:i64 gid:u32`;
 
 // [id of the enter event, name, enter params, exit params, vigil name]; the exit is id + 1.
 type Pair = [number, string, string, string, string?];

@@ -1,0 +1,120 @@
+// Replays a scap capture through the state stage: metadata blocks seed the tables, enter events
+// wait for their exits, and each syscall comes out once, as its exit with the enter's parameters
+// (current Falco's semantics). Errors stop the stream after every earlier event was delivered.
+import { createReadStream } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { Event } from '../../../schema/model.js';
+import type { DecodedRecord } from '../../decode/record.js';
+import { State } from '../../state/state.js';
+import { blocksFrom, blocksOf, DEFAULT_MAX_BLOCK, SHB, type Block } from './blocks.js';
+import { decodeEvent, EVENT_BLOCKS, type ScapEvent } from './decode-event.js';
+import { ScapError } from './errors.js';
+import { FDL, FDL_V2, hostnameOf, IL, IL_V2, MI, PL_TYPES, readFdList, readIfList, readProcList, readUserList, UL, UL_V2, type Iface } from './lists.js';
+import { toVigil } from './to-vigil.js';
+
+export interface ReplayEvent {
+  /** evt.num: position among evaluated events, from 1. */
+  num: number;
+  /** Falco's event name (evt.type), e.g. 'open', 'procinfo'. */
+  name: string;
+  scapType: number;
+  /** Vigil record: schema type when Vigil has the event, type 0 otherwise. */
+  record: DecodedRecord;
+  /** Builds the full Event from the current state (call before pulling the next event). */
+  event(): Event;
+}
+
+export interface ReplayStats {
+  blocks: number; events: number; evaluated: number; enters: number; orphanEnters: number;
+  /** Events of types Vigil's table does not know, by scap type: counted and skipped. */
+  unknown: Map<number, number>;
+  /** Blocks of types this reader does not know, by type. */
+  unknownBlocks: Map<number, number>;
+  interfaces: Iface[];
+}
+
+export interface ReplayOptions { state?: State; maxBlock?: number; maxPendingEnters?: number }
+
+export class ScapReplay {
+  readonly state: State;
+  readonly stats: ReplayStats = { blocks: 0, events: 0, evaluated: 0, enters: 0, orphanEnters: 0, unknown: new Map(), unknownBlocks: new Map(), interfaces: [] };
+  private readonly pending = new Map<number, ScapEvent>();
+  private readonly maxPending: number;
+  constructor(opts: ReplayOptions = {}) {
+    this.state = opts.state ?? new State();
+    this.maxPending = opts.maxPendingEnters ?? 65536;
+  }
+
+  /** Consumes one block; returns the evaluated event it carries, if any. */
+  block(b: Block): ReplayEvent | null {
+    this.stats.blocks++;
+    try {
+      return this.handle(b);
+    } catch (e) {
+      if (e instanceof ScapError) throw e;
+      throw new ScapError(b.offset, `block type 0x${b.type.toString(16)}: ${(e as Error).message}`);
+    }
+  }
+
+  private handle(b: Block): ReplayEvent | null {
+    const st = this.state;
+    if (EVENT_BLOCKS.has(b.type)) {
+      const ev = decodeEvent(b.type, b.body, b.offset);
+      this.stats.events++;
+      if (!ev.info) { this.stats.unknown.set(ev.type, (this.stats.unknown.get(ev.type) ?? 0) + 1); return null; }
+      if (ev.info.dir === 'enter') {
+        this.stats.enters++;
+        if (this.pending.has(ev.tid)) this.stats.orphanEnters++;
+        this.pending.delete(ev.tid);
+        if (this.pending.size >= this.maxPending) { this.pending.delete(this.pending.keys().next().value as number); this.stats.orphanEnters++; }
+        this.pending.set(ev.tid, ev);
+        return null;
+      }
+      let enter: ScapEvent | undefined;
+      if (ev.info.dir === 'exit') {
+        const p = this.pending.get(ev.tid);
+        if (p && p.type === ev.type - 1) { enter = p; this.pending.delete(ev.tid); }
+      }
+      const { record, name } = toVigil(ev, enter, st.threads.get(ev.tid));
+      st.apply(record);
+      const num = ++this.stats.evaluated;
+      const typeName = record.header.type === 0 ? name : undefined;
+      return { num, name, scapType: ev.type, record, event: () => st.toEvent(record, num, typeName) };
+    }
+    if (PL_TYPES.includes(b.type)) { for (const t of readProcList(b.type, b.body, b.offset)) st.threads.add(t); return null; }
+    switch (b.type) {
+      case SHB: return null;
+      case MI: { const h = hostnameOf(b.body); if (h) st.hostname = h; return null; }
+      case FDL: case FDL_V2: {
+        const { tid, fds } = readFdList(b.type, b.body, b.offset);
+        const t = st.threads.get(tid);
+        if (t) for (const fd of fds) st.threads.setFd(t, fd);
+        return null;
+      }
+      case UL: case UL_V2: {
+        const { users, groups } = readUserList(b.type, b.body, b.offset);
+        for (const u of users) st.users.addUser(u);
+        for (const g of groups) st.users.addGroup(g);
+        return null;
+      }
+      case IL: case IL_V2: this.stats.interfaces = readIfList(b.type, b.body, b.offset); return null;
+    }
+    this.stats.unknownBlocks.set(b.type, (this.stats.unknownBlocks.get(b.type) ?? 0) + 1);
+    return null;
+  }
+
+  /** Replays a capture held in memory (gzip'd or plain). */
+  *fromBuffer(buf: Uint8Array, maxBlock = DEFAULT_MAX_BLOCK): Generator<ReplayEvent> {
+    let plain = buf;
+    if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+      try { plain = gunzipSync(buf, { maxOutputLength: 1 << 30 }); } catch (e) { throw new ScapError(-1, `gzip data is corrupt: ${(e as Error).message}`); }
+    }
+    for (const b of blocksOf(plain, maxBlock)) { const e = this.block(b); if (e) yield e; }
+  }
+
+  /** Replays a streamed capture: a file path or any byte stream. Memory stays bounded by one block. */
+  async *fromStream(src: string | AsyncIterable<Uint8Array>, maxBlock = DEFAULT_MAX_BLOCK): AsyncGenerator<ReplayEvent> {
+    const input = typeof src === 'string' ? createReadStream(src) : src;
+    for await (const b of blocksFrom(input, maxBlock)) { const e = this.block(b); if (e) yield e; }
+  }
+}

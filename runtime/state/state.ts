@@ -1,0 +1,235 @@
+// The agent's state stage, shared by every syscall source. `apply` keeps the tables current and
+// is cheap: one array lookup and a return for events that change nothing. `toEvent` builds the full
+// Event, only for matched events and the reference interpreter.
+import { EVENTS_BY_ID, EVENTS_BY_NAME } from '../../schema/events.js';
+import type { Event, FdInfo, ParamValue, SockAddr, SockTuple, ThreadInfo } from '../../schema/model.js';
+import type { DecodedRecord } from '../decode/record.js';
+import { ContainerTable } from './containers.js';
+import { applyBind, applyTuple, familyType, resolvePath } from './fd-names.js';
+import { blankThread, DEFAULT_LIMITS, ThreadTable, type TableLimits } from './threads.js';
+import { UserTable } from './users.js';
+
+const enum K { NONE, OPEN, SOCKET, CONNECT, ACCEPT, BIND, DUP, CLOSE, CLONE, EXEC, EXIT, CHDIR, FCHDIR, SETUID, SETGID, MEMFD, PIPE }
+const KIND = new Uint8Array(1024);
+const byName: Array<[string, K]> = [
+  ['open', K.OPEN], ['openat', K.OPEN], ['openat2', K.OPEN], ['creat', K.OPEN], ['memfd_create', K.MEMFD],
+  ['socket', K.SOCKET], ['connect', K.CONNECT], ['accept', K.ACCEPT], ['accept4', K.ACCEPT], ['bind', K.BIND],
+  ['dup', K.DUP], ['dup2', K.DUP], ['dup3', K.DUP], ['close', K.CLOSE], ['userfaultfd', K.MEMFD],
+  ['clone', K.CLONE], ['clone3', K.CLONE], ['fork', K.CLONE], ['vfork', K.CLONE],
+  ['execve', K.EXEC], ['execveat', K.EXEC], ['procexit', K.EXIT], ['chdir', K.CHDIR], ['fchdir', K.FCHDIR],
+  ['setuid', K.SETUID], ['setreuid', K.SETUID], ['setresuid', K.SETUID], ['setgid', K.SETGID], ['setregid', K.SETGID], ['setresgid', K.SETGID],
+];
+for (const [n, k] of byName) { const e = EVENTS_BY_NAME.get(n); if (e) KIND[e.id] = k; }
+
+const O_CLOEXEC = 0o2000000;
+const CLONE_THREAD = 0x10000;
+const ENTER = 0, EXIT_DIR = 1;
+
+const int = (v: ParamValue | undefined): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN);
+const str = (v: ParamValue | undefined): string => (typeof v === 'string' ? v : '');
+
+export interface StateOptions { limits?: TableLimits; users?: UserTable; containers?: ContainerTable; hostname?: string }
+
+export class State {
+  readonly threads: ThreadTable;
+  readonly users: UserTable;
+  readonly containers: ContainerTable;
+  hostname?: string;
+  /** Enter-record parameters waiting for their exit, per tid (only events with enterParams). */
+  private readonly pendingEnter = new Map<number, { type: number; params: Record<string, ParamValue> }>();
+  private exitedTid = -1;
+  private lastClosed: FdInfo | undefined;
+
+  constructor(opts: StateOptions = {}) {
+    this.threads = new ThreadTable(opts.limits ?? DEFAULT_LIMITS);
+    this.users = opts.users ?? new UserTable();
+    this.containers = opts.containers ?? new ContainerTable();
+    this.hostname = opts.hostname;
+  }
+
+  /** The thread of a record, created from the record header when the table does not have it. */
+  thread(rec: DecodedRecord): ThreadInfo {
+    const h = rec.header;
+    let t = this.threads.get(h.tid);
+    if (!t) {
+      t = blankThread(h.tid, h.pid || h.tid, h.ppid);
+      t.comm = h.comm; t.exe = h.comm; t.uid = h.uid; t.gid = h.gid; t.euid = h.euid; t.loginuid = h.loginuid; t.tty = h.tty;
+      t.containerId = h.containerId || 'host';
+      this.threads.add(t);
+    }
+    return t;
+  }
+
+  apply(rec: DecodedRecord): void {
+    if (this.exitedTid >= 0) { this.threads.remove(this.exitedTid); this.exitedTid = -1; }
+    this.lastClosed = undefined;
+    const h = rec.header;
+    const spec = EVENTS_BY_ID.get(h.type);
+    if (spec?.enterParams) {
+      if (h.dir === ENTER) { this.pendingEnter.set(h.tid, { type: h.type, params: rec.params }); if (this.pendingEnter.size > 65536) this.pendingEnter.delete(this.pendingEnter.keys().next().value as number); return; }
+      const pend = this.pendingEnter.get(h.tid);
+      if (pend && h.dir === EXIT_DIR) {
+        this.pendingEnter.delete(h.tid);
+        if (pend.type === h.type) for (const k in pend.params) if (rec.params[k] === undefined || rec.params[k] === null || rec.params[k] === '') {
+          if (!(k in rec.params)) rec.paramOrder.push(k);
+          rec.params[k] = pend.params[k];
+        }
+      }
+    }
+    const kind = KIND[h.type];
+    if (kind === K.NONE) return;
+    const p = rec.params;
+    const t = this.thread(rec);
+    switch (kind) {
+      case K.OPEN: case K.MEMFD: {
+        const fd = int(p.fd);
+        if (!(fd >= 0)) return;
+        const name = str(p.name);
+        const dirfd = int(p.dirfd);
+        const base = dirfd >= 0 && !name.startsWith('/') ? this.threads.fds(t).get(dirfd)?.name ?? t.cwd : t.cwd;
+        const flags = int(p.flags);
+        const memfd = kind === K.MEMFD;
+        this.threads.setFd(t, {
+          num: fd, type: memfd ? (h.type === EVENTS_BY_NAME.get('userfaultfd')?.id ? 'userfaultfd' : 'memfd') : 'file',
+          name: memfd ? `memfd:${name}` : resolvePath(base, name), nameraw: name,
+          ...(flags >= 0 ? { openFlags: flags } : {}), ...(int(p.dev) >= 0 ? { dev: int(p.dev) } : {}), ...(int(p.ino) >= 0 ? { ino: int(p.ino) } : {}),
+        });
+        return;
+      }
+      case K.SOCKET: {
+        const fd = int(p.fd);
+        if (!(fd >= 0)) return;
+        const st = int(p.type) & 0xf;
+        this.threads.setFd(t, { num: fd, type: familyType(int(p.domain)), name: '', ...(st === 1 ? { l4proto: 'tcp' as const } : st === 2 ? { l4proto: 'udp' as const } : st === 3 ? { l4proto: 'raw' as const } : {}) });
+        return;
+      }
+      case K.CONNECT: {
+        const fd = int(p.fd);
+        const tuple = p.tuple as SockTuple | null | undefined;
+        if (!(fd >= 0) || !tuple || typeof tuple !== 'object') return;
+        const fds = this.threads.fds(t);
+        const cur = fds.get(fd) ?? { num: fd, type: familyType(tuple.family), name: '' };
+        applyTuple(cur, tuple, false);
+        this.threads.setFd(t, cur);
+        return;
+      }
+      case K.ACCEPT: {
+        const fd = int(p.fd);
+        const tuple = p.tuple as SockTuple | null | undefined;
+        if (!(fd >= 0)) return;
+        const info: FdInfo = { num: fd, type: tuple ? familyType(tuple.family) : 'unknown', name: '', l4proto: 'tcp' };
+        if (tuple && typeof tuple === 'object') applyTuple(info, tuple, true);
+        this.threads.setFd(t, info);
+        return;
+      }
+      case K.BIND: {
+        const fd = int(p.fd), addr = p.addr as SockAddr | null | undefined;
+        if (!(int(p.res) >= 0) || !(fd >= 0) || !addr || typeof addr !== 'object') return;
+        const cur = this.threads.fds(t).get(fd) ?? { num: fd, type: familyType(addr.family), name: '' };
+        applyBind(cur, addr);
+        this.threads.setFd(t, cur);
+        return;
+      }
+      case K.DUP: {
+        const res = int(p.res), old = int(p.oldfd);
+        if (!(res >= 0)) return;
+        const src = this.threads.fds(t).get(old);
+        if (src) this.threads.setFd(t, { ...src, num: res });
+        else this.threads.fds(t).delete(res);
+        return;
+      }
+      case K.CLOSE: {
+        const fd = int(p.fd);
+        if (int(p.res) < 0) return;
+        const fds = this.threads.fds(t);
+        this.lastClosed = fds.get(fd);
+        fds.delete(fd);
+        return;
+      }
+      case K.CLONE: return this.applyClone(rec, t);
+      case K.EXEC: return this.applyExec(rec, t);
+      case K.EXIT: this.exitedTid = h.tid; return;
+      case K.CHDIR: if (int(p.res) === 0) t.cwd = withSlash(resolvePath(t.cwd, str(p.path))); return;
+      case K.FCHDIR: { const d = this.threads.fds(t).get(int(p.fd)); if (int(p.res) === 0 && d) t.cwd = withSlash(d.name); return; }
+      case K.SETUID: { if (int(p.res) !== 0) return; const u = int(p.uid ?? p.ruid), eu = int(p.euid); if (u >= 0 && u !== 0xffffffff) t.uid = u; if (eu >= 0 && eu !== 0xffffffff) t.euid = eu; else if (p.uid !== undefined && u >= 0) t.euid = u; return; }
+      case K.SETGID: { if (int(p.res) !== 0) return; const g = int(p.gid ?? p.rgid); if (g >= 0 && g !== 0xffffffff) t.gid = g; return; }
+    }
+  }
+
+  private applyClone(rec: DecodedRecord, t: ThreadInfo): void {
+    const p = rec.params;
+    const res = int(p.res);
+    if (!(res >= 0)) return;
+    const flags = int(p.flags);
+    const isThread = flags >= 0 && (flags & CLONE_THREAD) !== 0;
+    // In the child (res 0) the record describes the caller itself; in the parent, the new task.
+    const childTid = res === 0 ? int(p.tid) >= 0 ? int(p.tid) : rec.header.tid : res;
+    if (res === 0 && this.threads.get(childTid) && childTid !== rec.header.tid) return;
+    const parent = res === 0 ? this.threads.get(int(p.ptid)) : t;
+    const existing = this.threads.get(childTid);
+    if (existing && res !== 0) return; // the child's own record came first and knows better
+    const base = parent ?? t;
+    const child: ThreadInfo = {
+      ...base, tid: childTid, parent: undefined, fds: undefined,
+      pid: isThread ? base.pid : int(p.pid) >= 0 && res === 0 ? int(p.pid) : childTid,
+      ppid: isThread ? base.ppid : base.pid,
+      comm: str(p.comm) || base.comm, exe: str(p.exe) || base.exe, args: Array.isArray(p.args) ? p.args : base.args,
+      cwd: str(p.cwd) ? withSlash(str(p.cwd)) : base.cwd, startTs: Number(rec.header.ts),
+    };
+    if (int(p.uid) >= 0) child.uid = int(p.uid);
+    if (int(p.gid) >= 0) child.gid = int(p.gid);
+    if (int(p.vtid) >= 0) child.vtid = int(p.vtid);
+    if (int(p.vpid) >= 0) child.vpid = int(p.vpid);
+    if (!isThread && base.fds) child.fds = new Map(base.fds);
+    if (res === 0 && existing?.fds && !child.fds) child.fds = existing.fds;
+    delete child.parent; if (!child.fds) delete child.fds;
+    this.threads.add(child);
+  }
+
+  private applyExec(rec: DecodedRecord, t: ThreadInfo): void {
+    const p = rec.params;
+    if (int(p.res) !== 0) return;
+    if (str(p.exe)) t.exe = str(p.exe);
+    if (Array.isArray(p.args)) t.args = p.args;
+    if (int(p.ptid) > 0 && t.tid === t.pid) t.ppid = int(p.ptid);
+    if (str(p.comm)) t.comm = str(p.comm); else if (str(p.exe)) t.comm = str(p.exe).split('/').pop()!.slice(0, 15);
+    if (str(p.cwd)) t.cwd = withSlash(str(p.cwd));
+    if (Array.isArray(p.env) && p.env.length) t.env = p.env;
+    const exepath = str(p.exepath) || str(p.filename) || str(p.pathname);
+    t.exepath = exepath ? resolvePath(t.cwd, exepath) : t.exe;
+    for (const k of ['uid', 'gid', 'loginuid', 'tty'] as const) if (int(p[k]) >= 0) t[k] = int(p[k]);
+    if (p.cap_permitted != null) { t.capPermitted = BigInt(p.cap_permitted as number); t.capEffective = BigInt((p.cap_effective ?? 0) as number); t.capInheritable = BigInt((p.cap_inheritable ?? 0) as number); }
+    const fl = int(p.flags);
+    if (fl >= 0) { t.exeWritable = (fl & 1) !== 0; t.exeUpperLayer = (fl & 2) !== 0; t.exeFromMemfd = (fl & 4) !== 0; t.exeLowerLayer = (fl & 8) !== 0; }
+    // The new image keeps only the descriptors not marked close-on-exec.
+    const fds = this.threads.fds(t);
+    for (const [n, fd] of fds) if (fd.openFlags !== undefined && (fd.openFlags & O_CLOEXEC) !== 0) fds.delete(n);
+  }
+
+  /** The full event for a record `apply` has seen; `typeName` names events outside Vigil's schema. */
+  toEvent(rec: DecodedRecord, num: number, typeName?: string): Event {
+    const h = rec.header;
+    const spec = EVENTS_BY_ID.get(h.type);
+    const t = this.threads.get(h.tid) ?? this.thread(rec);
+    this.threads.linkAncestors(t);
+    const p = rec.params;
+    let fd: FdInfo | undefined;
+    const fdNum = spec?.params.some((x) => x.name === 'fd' && x.fmt === 'fd') || p.fd !== undefined ? int(p.fd) : NaN;
+    if (fdNum >= 0) fd = this.threads.fds(t).get(fdNum) ?? (KIND[h.type] === K.CLOSE ? this.lastClosed : undefined);
+    else if (KIND[h.type] === K.DUP && int(p.res) >= 0) fd = this.threads.fds(t).get(int(p.res));
+    const ev: Event = {
+      num, ts: Number(h.ts), type: typeName ?? spec?.name ?? `unknown_${h.type}`, typeId: h.type,
+      dir: h.dir === ENTER ? 'enter' : h.dir === EXIT_DIR ? 'exit' : 'event', cpu: h.cpu,
+      params: p, paramOrder: rec.paramOrder, thread: t, source: 'syscall',
+    };
+    if (fd) ev.fd = fd;
+    const user = this.users.user(t.uid); if (user) ev.user = user;
+    const lu = t.loginuid !== 0xffffffff ? this.users.user(t.loginuid) : undefined; if (lu) ev.loginUser = lu;
+    const group = this.users.group(t.gid); if (group) ev.group = group;
+    const c = this.containers.get(t.containerId); if (c) ev.container = c;
+    if (this.hostname) ev.hostname = this.hostname;
+    return ev;
+  }
+}
+
+function withSlash(p: string): string { return p.endsWith('/') ? p : `${p}/`; }
