@@ -10,20 +10,22 @@ export const LOAD_CODES = {
   LOAD_DUPLICATE_KEY: 'error',
   /** The top level of a rules file must be a sequence of items. */
   LOAD_NOT_A_LIST: 'error',
-  /** A top-level entry is not a mapping, or has none of rule/macro/list/required_* keys. */
-  LOAD_UNKNOWN_ITEM: 'error',
+  /** A top-level mapping has none of rule/macro/list/required_* keys (skipped, as Falco does, with a warning). */
+  LOAD_UNKNOWN_ITEM: 'warning',
   /** A key the item kind does not define (a typo such as `condtion`). Falco ignores these; we warn. */
   LOAD_UNKNOWN_KEY: 'warning',
   /** A key the item needs is missing (condition of a macro, desc/output/priority of a new rule...). */
   LOAD_MISSING_KEY: 'error',
   /** priority is not one of Falco's eight levels. */
   LOAD_BAD_PRIORITY: 'error',
-  /** A value has the wrong YAML shape (a mapping where a string is needed, a non-boolean enabled...). */
+  /** A value has the wrong YAML shape (an item that is not a mapping, a mapping where a string is needed, a non-boolean enabled...). */
   LOAD_BAD_TYPE: 'error',
   /** append/override/enable-only amends a rule, macro, list or exception that is not defined before it. */
   LOAD_APPEND_UNDEFINED: 'error',
   /** An override section is malformed, names a key that cannot be appended/replaced, or does not match the keys given. */
   LOAD_BAD_OVERRIDE: 'error',
+  /** A rule item sets only `enabled`; Falco deprecates this for `override: {enabled: replace}`. */
+  LOAD_DEPRECATED_ENABLED: 'warning',
   /** The deprecated `append: true` was used; `override:` is the supported form. */
   LOAD_DEPRECATED_APPEND: 'warning',
   /** required_engine_version is malformed or newer than this engine. */

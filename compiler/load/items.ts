@@ -53,8 +53,9 @@ export function readItems(ctx: FileCtx, root: Node | null): RawItem[] {
   }
   for (const raw of top.items) {
     const node = ctx.deref(raw);
+    if (node === null || (isScalar(node) && node.value === null)) continue; // a bare "-" is skipped, as in Falco
     if (!isMap(node)) {
-      ctx.report('LOAD_UNKNOWN_ITEM', 'each item must be a mapping such as "rule: NAME", "macro: NAME" or "list: NAME"', ctx.spanOf(node));
+      ctx.report('LOAD_BAD_TYPE', 'each item must be a mapping such as "rule: NAME", "macro: NAME" or "list: NAME"', ctx.spanOf(node));
       continue;
     }
     const item = readItem(ctx, node);
@@ -80,11 +81,12 @@ function entries(ctx: FileCtx, map: YAMLMap): Array<{ key: string; keyNode: Node
 function readItem(ctx: FileCtx, map: YAMLMap): RawItem | undefined {
   const es = entries(ctx, map);
   const kinds = es.filter((e) => (ITEM_KINDS as readonly string[]).includes(e.key));
-  if (kinds.length !== 1) {
-    const msg = kinds.length === 0
-      ? `unknown item: expected one of ${ITEM_KINDS.map((k) => `"${k}"`).join(', ')}, found ${es.map((e) => `"${e.key}"`).join(', ') || 'nothing'}`
-      : `an item must have exactly one of ${ITEM_KINDS.join(', ')}; found ${kinds.map((k) => k.key).join(' and ')}`;
-    ctx.report('LOAD_UNKNOWN_ITEM', msg, ctx.spanOf(kinds[1]?.keyNode ?? map));
+  if (kinds.length === 0) {
+    ctx.report('LOAD_UNKNOWN_ITEM', `unknown item (skipped): expected one of ${ITEM_KINDS.map((k) => `"${k}"`).join(', ')}, found ${es.map((e) => `"${e.key}"`).join(', ') || 'nothing'}`, ctx.spanOf(map));
+    return undefined;
+  }
+  if (kinds.length > 1) {
+    ctx.report('LOAD_BAD_TYPE', `an item must have exactly one of ${ITEM_KINDS.join(', ')}; found ${kinds.map((k) => k.key).join(' and ')}`, ctx.spanOf(kinds[1].keyNode));
     return undefined;
   }
   const kind = kinds[0];

@@ -190,12 +190,31 @@ test('appending to undefined names is an error for each kind and form', () => {
     '- macro: nope\n  condition: x\n  override:\n    condition: append\n',
     '- rule: nope\n  condition: x\n  override:\n    condition: append\n',
     '- rule: nope\n  condition: x\n  override:\n    condition: replace\n',
+    '- rule: nope\n  enabled: false\n  override:\n    enabled: replace\n',
     '- macro: nope\n  condition: x\n  append: true\n',
     '- rule: nope\n  enabled: true\n',
   ]) {
     const r = load2(text);
     assert.deepEqual(errors(r).map((d) => [d.code, d.item, d.span?.file]), [['LOAD_APPEND_UNDEFINED', 'nope', 'extra.yaml']], text);
   }
+});
+
+test('replacing the items of a list or the condition of a macro is a (re)definition, even of a new name', () => {
+  const r = load2('- list: fresh\n  items: [a]\n  override:\n    items: replace\n- macro: spawned\n  condition: evt.type = clone\n  override:\n    condition: replace\n');
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.lists.get('fresh')!.items.map((i) => i.value), ['a']);
+  assert.equal(r.macros.get('spawned')!.condition.text, 'evt.type = clone');
+  assert.deepEqual(r.stats[1], { file: 'extra.yaml', rules: 0, macros: 1, lists: 1 });
+});
+
+test('a rule item without condition/output/desc/priority must set enabled; other keys are ignored with a warning', () => {
+  const r = load2('- rule: S\n  tags: [x]\n');
+  assert.deepEqual(errors(r).map((d) => d.code), ['LOAD_MISSING_KEY']);
+  const ok = load2('- rule: S\n  enabled: false\n  tags: [x]\n');
+  assert.deepEqual(errors(ok), []);
+  assert.deepEqual(ok.diagnostics.map((d) => d.code).sort(), ['LOAD_DEPRECATED_ENABLED', 'LOAD_UNKNOWN_KEY']);
+  assert.deepEqual(ok.rules[1].tags, []);
+  assert.equal(ok.rules[1].enabled, false);
 });
 
 test('appending values to an exception the rule does not have is an error', () => {

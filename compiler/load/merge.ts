@@ -72,7 +72,7 @@ export class MergeState {
       name: item.name,
       desc: item.desc,
       condition: item.condition,
-      output: item.output,
+      output: item.output.trim(),
       ...(item.outputSpan ? { outputSpan: item.outputSpan } : {}),
       priority: item.priority,
       tags: item.tags ?? [],
@@ -92,6 +92,15 @@ export class MergeState {
   }
 
   private enableOnly(item: RawRule): 'amended' | 'rejected' {
+    if (!item.keys.has('enabled')) {
+      item.ctx.report('LOAD_MISSING_KEY', `rule "${item.name}" has none of condition, output, desc, priority: it must at least set "enabled"`, item.span, item.name);
+      return 'rejected';
+    }
+    if (item.enabled === undefined) return 'rejected';
+    item.ctx.report('LOAD_DEPRECATED_ENABLED', `setting only "enabled" is deprecated; use "override: {enabled: replace}"`, item.keys.get('enabled'), item.name);
+    for (const [k, span] of item.keys) {
+      if (k !== 'enabled') item.ctx.report('LOAD_UNKNOWN_KEY', `key "${k}" is ignored when a rule item only sets "enabled"`, span, item.name);
+    }
     const rule = this.rules.get(item.name);
     if (!rule) return this.undefinedTarget(item, item.enabled ? 'enable' : 'disable', item.keys.get('enabled'));
     if (item.enabled !== undefined) rule.enabled = item.enabled;
@@ -103,15 +112,14 @@ export class MergeState {
     if (!this.has(item.kind, item.name)) return this.undefinedTarget(item, 'append to', item.keys.get('append'));
     for (const [k, span] of item.keys) {
       if (k === 'append' || LEGACY_APPENDABLE[item.kind].has(k)) continue;
-      item.ctx.report('LOAD_BAD_OVERRIDE', `key "${k}" cannot be appended with "append: true" (use override)`, span, item.name);
-      return 'rejected';
+      item.ctx.report('LOAD_UNKNOWN_KEY', `key "${k}" is ignored with "append: true" (use override to change it)`, span, item.name);
     }
     const modes = new Map<string, OverrideMode>();
-    for (const k of item.keys.keys()) if (k !== 'append' && k !== 'source') modes.set(k, 'append');
+    for (const k of item.keys.keys()) if (LEGACY_APPENDABLE[item.kind].has(k) && k !== 'source') modes.set(k, 'append');
     return this.amend(item, modes);
   }
 
-  private override(item: RawList | RawMacro | RawRule): 'amended' | 'rejected' {
+  private override(item: RawList | RawMacro | RawRule): 'defined' | 'amended' | 'rejected' {
     const ov = item.override!;
     const allowed = OVERRIDABLE[item.kind];
     let ok = true;
@@ -130,6 +138,9 @@ export class MergeState {
       ok = false;
     }
     if (!ok) return 'rejected';
+    // A list or macro has one overridable key, so replacing it is simply defining the item again
+    // (which is allowed whether or not it exists), as Falco does.
+    if (item.kind !== 'rule' && ov.size === 1 && [...ov.values()][0].mode === 'replace') return this.define(item);
     if (!this.has(item.kind, item.name)) {
       const first = [...ov.values()][0];
       return this.undefinedTarget(item, first?.mode === 'append' ? 'append to' : 'override', first?.span ?? item.overrideSpan);
@@ -224,6 +235,7 @@ function fieldNames(ex: ExceptionDef): string[] {
   return Array.isArray(ex.fields) ? ex.fields.map((f) => f.value) : [ex.fields.value];
 }
 
+/** Falco treats a rule item with none of condition/output/desc/priority as "set enabled on an existing rule". */
 function isEnableOnly(item: RawRule): boolean {
-  return item.keys.has('enabled') && [...item.keys.keys()].every((k) => k === 'enabled' || k === 'source');
+  return !['condition', 'output', 'desc', 'priority'].some((k) => item.keys.has(k));
 }
