@@ -25,7 +25,9 @@ export interface ReplayEvent {
 }
 
 export interface ReplayStats {
-  blocks: number; events: number; evaluated: number; enters: number; orphanEnters: number;
+  blocks: number; events: number;
+  /** Every decoded event by scap type, enters included. */
+  byType: Map<number, number>; evaluated: number; enters: number; orphanEnters: number;
   /** Events of types Vigil's table does not know, by scap type: counted and skipped. */
   unknown: Map<number, number>;
   /** Blocks of types this reader does not know, by type. */
@@ -37,7 +39,7 @@ export interface ReplayOptions { state?: State; maxBlock?: number; maxPendingEnt
 
 export class ScapReplay {
   readonly state: State;
-  readonly stats: ReplayStats = { blocks: 0, events: 0, evaluated: 0, enters: 0, orphanEnters: 0, unknown: new Map(), unknownBlocks: new Map(), interfaces: [] };
+  readonly stats: ReplayStats = { blocks: 0, events: 0, byType: new Map(), evaluated: 0, enters: 0, orphanEnters: 0, unknown: new Map(), unknownBlocks: new Map(), interfaces: [] };
   private readonly pending = new Map<number, ScapEvent>();
   private readonly maxPending: number;
   constructor(opts: ReplayOptions = {}) {
@@ -61,6 +63,7 @@ export class ScapReplay {
     if (EVENT_BLOCKS.has(b.type)) {
       const ev = decodeEvent(b.type, b.body, b.offset);
       this.stats.events++;
+      this.stats.byType.set(ev.type, (this.stats.byType.get(ev.type) ?? 0) + 1);
       if (!ev.info) { this.stats.unknown.set(ev.type, (this.stats.unknown.get(ev.type) ?? 0) + 1); return null; }
       if (ev.info.dir === 'enter') {
         this.stats.enters++;
