@@ -126,6 +126,6 @@ export function decodeParam(kind: ScapKind, b: Uint8Array, v: DataView, o: numbe
     case 'list': return strList(b.subarray(o, o + n));
     case 'sa': return sockaddr(b, v, o, n);
     case 'st': return socktuple(b, v, o, n);
-    default: return b.subarray(o, o + n);
+    default: return new Uint8Array(b.buffer, b.byteOffset + o, n); // a plain view even when the input is a Buffer
   }
 }
