@@ -1,0 +1,3 @@
+// The reference interpreter's entry points.
+export { evaluate, valuesOf, type Getter } from './evaluate.js';
+export { getterFor } from './getter.js';
