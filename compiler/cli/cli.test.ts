@@ -99,3 +99,17 @@ test('fields: the syscall and k8s_audit tables, --source filter, --json, unknown
   assert.equal(bad.code, 2);
   assert.match(bad.err, /^rulec fields: unknown source "nope"/);
 });
+
+test('end to end: a bad field inside a folded macro is reported at its own line:col, expanded from the rule', () => {
+  const f = fixture('e2e/folded-macro.yaml');
+  const r = rulec('validate', f);
+  assert.equal(r.code, 1);
+  const lines = r.out.split('\n');
+  const i = lines.findIndex((l) => l.startsWith(`${f}:5:11: error `));
+  assert.ok(i >= 0, r.out);
+  assert.match(lines[i], /fd\.nmae/);
+  assert.equal(lines[i + 1], `  expanded at ${f}:9:14`);
+  const j = JSON.parse(rulec('validate', '--json', f).out);
+  const d = j.diagnostics.find((x: { severity: string }) => x.severity === 'error');
+  assert.deepEqual([d.line, d.col, d.via?.[0]?.line, d.via?.[0]?.col], [5, 11, 9, 14]);
+});

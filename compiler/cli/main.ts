@@ -6,12 +6,17 @@ import { helpText, parseCommandLine, UsageError, type Command, type Io } from '.
 
 const here = new URL('.', import.meta.url);
 
-async function loadCommands(): Promise<Command[]> {
+async function loadCommands(io: Io): Promise<Command[]> {
   const names = readdirSync(here).filter((f) => /^cmd-[a-z0-9-]+\.ts$/.test(f)).sort();
   const cmds: Command[] = [];
   for (const f of names) {
-    const mod = (await import(pathToFileURL(new URL(f, here).pathname).href)) as { command?: Command };
-    if (mod.command) cmds.push(mod.command);
+    try {
+      const mod = (await import(pathToFileURL(new URL(f, here).pathname).href)) as { command?: Command };
+      if (mod.command) cmds.push(mod.command);
+    } catch (e) {
+      // One broken command file must not take the others down with it.
+      io.err(`rulec: command file ${f} failed to load: ${(e as Error).message.split('\n')[0]}`);
+    }
   }
   return cmds;
 }
@@ -36,7 +41,7 @@ const stdio: Io = {
 };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
-  const cmds = await loadCommands();
+  const cmds = await loadCommands(io);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' && rest[0] ? cmds.find((c) => c.name === rest[0]) : undefined;
