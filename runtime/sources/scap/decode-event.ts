@@ -38,6 +38,8 @@ export function decodeEvent(blockType: number, body: Uint8Array, offset: number)
   const info = SCAP_EVENTS[type];
   if (len < hdrSize || p + len > body.length) throw new ScapError(offset, `event type ${type} claims ${len} bytes, block holds ${body.length - p}`);
   const end = p + len;
+  // An unknown type is counted and skipped by the caller; its parameters cannot be named anyway.
+  if (!info) return { offset, cpu, flags, ts, tid, type, info, params: {}, paramOrder: [] };
   const lenSize = blockType === EV_V2_LARGE || blockType === EVF_V2_LARGE || LARGE_PAYLOAD.has(type) ? 4 : 2;
   let nparams: number;
   if (v2) {
