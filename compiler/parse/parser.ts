@@ -122,7 +122,7 @@ class Parser {
       return { k: 'ref', name: head.text, span: this.span(head.from, head.to) };
     }
     const lhs = this.parseValue();
-    return this.parseCondition(lhs, quant, quant ? w.from : lhs.span.start.offset, quant ? w.from : undefined);
+    return this.parseCondition(lhs, quant ? w.from : head.from, quant);
   }
 
   private where(offset: number): string {
@@ -187,9 +187,9 @@ class Parser {
     return { text: b.text, quoted: false, span: this.span(b.from, b.to) };
   }
 
-  private parseCondition(lhs: ValueNode, quant: Quantifier | undefined, from: number, _qfrom?: number): CondNode {
+  private parseCondition(lhs: ValueNode, from: number, quant?: Quantifier): CondNode {
     const opTok = this.lx.operator();
-    if (!opTok) this.expected(`an operator after ${describe(this.lx.text, lhs.span.start.offset)}`);
+    if (!opTok) this.expected('an operator');
     const op = opTok.text;
     const opSpan = this.span(opTok.from, opTok.to);
     const q = quant ? { quant } : {};
