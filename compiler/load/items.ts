@@ -18,6 +18,8 @@ interface RawBase {
   keys: Map<string, Span>;
   override?: Map<string, { mode: OverrideMode; span: Span }>;
   overrideSpan?: Span;
+  /** The override section was malformed (already reported); the item is not applied. */
+  overrideInvalid?: boolean;
   /** The deprecated `append: true`. */
   append: boolean;
   ctx: FileCtx;
@@ -148,6 +150,7 @@ function readOverride(ctx: FileCtx, node: Node | null, base: RawBase): void {
   base.overrideSpan = ctx.spanOf(node);
   if (!isMap(node)) {
     ctx.report('LOAD_BAD_OVERRIDE', 'override must be a mapping of key: append|replace', ctx.spanOf(node), base.name);
+    base.overrideInvalid = true;
     return;
   }
   base.override = new Map();
@@ -155,6 +158,7 @@ function readOverride(ctx: FileCtx, node: Node | null, base: RawBase): void {
     const mode = e.value ? ctx.scalarText(e.value) : undefined;
     if (mode !== 'append' && mode !== 'replace') {
       ctx.report('LOAD_BAD_OVERRIDE', `override of "${e.key}" must be "append" or "replace"`, ctx.spanOf(e.value ?? e.keyNode), base.name);
+      base.overrideInvalid = true;
       continue;
     }
     base.override.set(e.key, { mode, span: ctx.spanOf(e.keyNode) });

@@ -230,6 +230,17 @@ test('override rejects keys that cannot be appended and keys without an entry; t
   assert.equal(r.rules[0].enabled, true);
 });
 
+test('a malformed override section rejects the item with one error; an empty one is a plain definition', () => {
+  const bad = load2('- list: shells\n  items: [x]\n  override:\n    items: prepend\n');
+  assert.deepEqual(bad.diagnostics.map((d) => [d.code, d.span?.start.line, d.span?.start.col]), [['LOAD_BAD_OVERRIDE', 4, 12]]);
+  assert.deepEqual(bad.lists.get('shells')!.items.map((i) => i.value), ['bash', 'sh']);
+  const notMap = load2('- list: shells\n  items: [x]\n  override: append\n');
+  assert.deepEqual(notMap.diagnostics.map((d) => d.code), ['LOAD_BAD_OVERRIDE']);
+  const empty = load2('- list: shells\n  items: [x]\n  override: {}\n');
+  assert.deepEqual(empty.diagnostics, []);
+  assert.deepEqual(empty.lists.get('shells')!.items.map((i) => i.value), ['x']);
+});
+
 test('append and override together are rejected', () => {
   const r = load2('- list: shells\n  items: [x]\n  append: true\n  override:\n    items: append\n');
   assert.deepEqual(errors(r).map((d) => d.code), ['LOAD_BAD_OVERRIDE']);

@@ -27,6 +27,9 @@ export class MergeState {
   rules = new Map<string, ResolvedRule>();
 
   apply(item: RawList | RawMacro | RawRule): 'defined' | 'amended' | 'rejected' {
+    if (item.overrideInvalid) return 'rejected';
+    // An empty override section overrides nothing: the item is an ordinary definition (as in Falco).
+    if (item.override && item.override.size === 0) delete item.override;
     if (item.append && item.override) {
       item.ctx.report('LOAD_BAD_OVERRIDE', `"append" and "override" cannot be used together in ${item.kind} "${item.name}"`, item.overrideSpan ?? item.span, item.name);
       return 'rejected';
