@@ -293,3 +293,27 @@ test('an empty file and a comment-only file are empty rule sets', () => {
   assert.deepEqual(r.diagnostics, []);
   assert.deepEqual(counts(r), [[0, 0, 0], [0, 0, 0]]);
 });
+
+test('several YAML documents in one file load in order; anchors and aliases resolve', () => {
+  const text = '- list: a\n  items: &shared [x, y]\n---\n- list: b\n  items: [z]\n- list: c\n  items: *shared\n';
+  const r = loadRules([{ file: 'docs.yaml', text }]);
+  assert.deepEqual([...r.lists.keys()], ['a', 'b']);
+  assert.deepEqual(r.stats[0].lists, 2);
+  // An alias cannot cross documents: c's *shared is undefined in the second document, and said so where it is.
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.span?.start.line, d.span?.start.col]), [['LOAD_YAML_SYNTAX', 7, 10], ['LOAD_BAD_TYPE', 7, 10]]);
+});
+
+test('an alias inside one document resolves to the anchored node', () => {
+  const text = '- list: a\n  items: &shared [x, y]\n- list: c\n  items: *shared\n';
+  const r = loadRules([{ file: 'a.yaml', text }]);
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.lists.get('c')!.items.map((i) => [i.value, i.span.start.line]), [['x', 2], ['y', 2]]);
+});
+
+test('CRLF files report the same line:col as LF files', () => {
+  const lf = '- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: nope\n';
+  const a = loadRules([{ file: 'lf.yaml', text: lf }]).diagnostics;
+  const b = loadRules([{ file: 'crlf.yaml', text: lf.replaceAll('\n', '\r\n') }]).diagnostics;
+  assert.deepEqual(b.map((d) => [d.code, d.span?.start.line, d.span?.start.col]), a.map((d) => [d.code, d.span?.start.line, d.span?.start.col]));
+  assert.deepEqual(a.map((d) => [d.code, d.span?.start.line, d.span?.start.col]), [['LOAD_BAD_PRIORITY', 5, 13]]);
+});

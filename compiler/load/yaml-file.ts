@@ -35,9 +35,11 @@ export class FileCtx {
   deref(node: unknown): Node | null {
     if (node == null) return null;
     if (isAlias(node)) {
-      if (!this.doc) return null;
-      const target = node.resolve(this.doc);
-      return (target ?? null) as Node | null;
+      const target = this.doc ? node.resolve(this.doc) : undefined;
+      if (target) return target as Node;
+      // Anchors do not cross documents; the parser accepts such an alias silently, we do not.
+      this.report('LOAD_YAML_SYNTAX', `alias *${node.source} names no anchor defined before it in this document`, this.spanOf(node));
+      return node;
     }
     return node as Node;
   }
