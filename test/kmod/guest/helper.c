@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest-side actor for the kmod tests and benchmark: performs the exact syscalls a scenario
+ * needs (things Node cannot do: ptrace, memfd exec, namespaces, module loading) and prints
+ * what the checker must know (pids, ports) as key=value lines. Built static on the host.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "../../../kmod/vigil_ioctl.h"
+
+static void pin(const char *cpu)
+{
+	cpu_set_t s;
+
+	CPU_ZERO(&s);
+	CPU_SET(atoi(cpu), &s);
+	if (sched_setaffinity(0, sizeof(s), &s))
+		perror("sched_setaffinity");
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int do_connect(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0), c, s;
+
+	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 4) || getsockname(l, (void *)&a, &al))
+		return perror("listen"), 1;
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(c, (void *)&a, sizeof(a)))
+		return perror("connect"), 1;
+	s = accept(l, NULL, NULL);
+	printf("port=%d\nconnfd=%d\nacceptfd=%d\n", ntohs(a.sin_port), c, s);
+	return 0;
+}
+
+static int do_ptrace(void)
+{
+	pid_t child = fork();
+	int st;
+
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	if (ptrace(PTRACE_ATTACH, child, NULL, NULL))
+		return perror("ptrace"), 1;
+	waitpid(child, &st, 0);
+	ptrace(PTRACE_DETACH, child, NULL, NULL);
+	kill(child, SIGKILL);
+	waitpid(child, &st, 0);
+	printf("target=%d\n", child);
+	return 0;
+}
+
+static int do_ns(void)
+{
+	int fd;
+
+	if (unshare(CLONE_NEWUTS))
+		return perror("unshare"), 1;
+	fd = open("/proc/1/ns/uts", O_RDONLY);
+	if (fd < 0 || setns(fd, CLONE_NEWUTS))
+		return perror("setns"), 1;
+	printf("nsfd=%d\n", fd);
+	return 0;
+}
+
+/* Copies this very binary into a memfd and executes it from there. */
+static int do_memfd(void)
+{
+	char buf[65536];
+	int in = open("/proc/self/exe", O_RDONLY), fd = memfd_create("vigil-memfd", MFD_CLOEXEC);
+	ssize_t n;
+	char *argv[] = { "vigil-from-memfd", "noop", NULL }, *envp[] = { NULL };
+
+	if (in < 0 || fd < 0)
+		return perror("memfd"), 1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, n) != n)
+			return perror("write"), 1;
+	fflush(stdout);
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return perror("execveat"), 1;
+}
+
+static int do_module(void)
+{
+	static const char junk[64] = "not an ELF module";
+	int fd = open("/proc/self/exe", O_RDONLY);
+	long a = syscall(SYS_init_module, junk, sizeof(junk), "vigil_test=1");
+	long b = syscall(SYS_finit_module, fd, "vigil_test=2", 0);
+
+	printf("init=%ld errno_init=%d\nfinit=%ld fd=%d\n", a, errno, b, fd);
+	return 0;
+}
+
+static int do_write(const char *path)
+{
+	int fd = openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	printf("fd=%d errno=%d\n", fd, fd < 0 ? errno : 0);
+	if (fd >= 0 && write(fd, "vigil\n", 6) != 6)
+		return 1;
+	return 0;
+}
+
+/* A producer of exactly n fchdir events (each fails with EBADF). */
+static int do_fchdir(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		syscall(SYS_fchdir, -1);
+	printf("produced=%ld\n", n);
+	return 0;
+}
+
+/* Opens the device blocking and reads until killed: the unload tests kill it mid-read. */
+static int do_reader(void)
+{
+	struct vigil_interest in;
+	static char buf[1 << 16];
+	int fd = open("/dev/vigil", O_RDONLY);
+
+	if (fd < 0)
+		return perror("open /dev/vigil"), 1;
+	memset(&in, 0xff, sizeof(in));
+	if (ioctl(fd, VIGIL_IOC_SET_INTEREST, &in))
+		return perror("ioctl"), 1;
+	printf("reading\n");
+	fflush(stdout);
+	for (;;)
+		if (read(fd, buf, sizeof(buf)) < 0 && errno != EAGAIN)
+			return perror("read"), 1;
+}
+
+static int do_bench(const char *what, long n)
+{
+	double t0, t1;
+	long i;
+
+	if (!strcmp(what, "getpid")) {
+		t0 = now_ns();
+		for (i = 0; i < n; i++)
+			syscall(SYS_getpid);
+		t1 = now_ns();
+	} else {
+		t0 = now_ns();
+		for (i = 0; i < n; i++) {
+			int fd = syscall(SYS_openat, AT_FDCWD, "/proc/self/stat", O_RDONLY);
+
+			syscall(SYS_close, fd);
+		}
+		t1 = now_ns();
+	}
+	printf("ns_per_op=%.1f\n", (t1 - t0) / n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	if (argc > 3 && !strcmp(argv[argc - 2], "--cpu"))
+		pin(argv[argc - 1]);
+	if (!strcmp(cmd, "noop"))
+		return 0;
+	if (!strcmp(cmd, "connect"))
+		return do_connect();
+	if (!strcmp(cmd, "ptrace"))
+		return do_ptrace();
+	if (!strcmp(cmd, "ns"))
+		return do_ns();
+	if (!strcmp(cmd, "memfd"))
+		return do_memfd();
+	if (!strcmp(cmd, "module"))
+		return do_module();
+	if (!strcmp(cmd, "write") && argc > 2)
+		return do_write(argv[2]);
+	if (!strcmp(cmd, "symlink") && argc > 3)
+		return symlink(argv[2], argv[3]) ? perror("symlink"), 1 : 0;
+	if (!strcmp(cmd, "fchdir") && argc > 2)
+		return do_fchdir(atol(argv[2]));
+	if (!strcmp(cmd, "reader"))
+		return do_reader();
+	if (!strcmp(cmd, "bench") && argc > 3)
+		return do_bench(argv[2], atol(argv[3]));
+	fprintf(stderr, "usage: helper noop|connect|ptrace|ns|memfd|module|write P|symlink T L|fchdir N|reader|bench getpid|openat N [--cpu C]\n");
+	return 2;
+}

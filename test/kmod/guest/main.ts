@@ -1,0 +1,35 @@
+// Guest entry point (run by init.sh under the host's node): VIGIL_MODE=test runs the scenarios
+// and stress checks, VIGIL_MODE=bench the benchmark. Results go to /out/results.json; any
+// exception makes the exit status non-zero, which the harness reports.
+import { writeFileSync } from 'node:fs';
+import { Device } from './device.js';
+import { runScenarios } from './scenarios.js';
+import { dropAccounting, unloadCycles } from './stress.js';
+import { drainRate, syscallCost } from './bench.js';
+import { load, unload } from './util.js';
+
+async function main() {
+  const mode = process.env.VIGIL_MODE ?? 'test';
+  const out: Record<string, unknown> = { mode };
+  const write = () => writeFileSync('/out/results.json', JSON.stringify(out, null, 2));
+  if (mode === 'bench') {
+    out.syscalls = syscallCost();
+    write();
+    out.drain = drainRate();
+    write();
+    return;
+  }
+  load();
+  const dev = new Device();
+  try { out.scenarios = runScenarios(dev); } finally { dev.close(); unload(); }
+  write();
+  const stress: Record<string, unknown> = {};
+  out.stress = stress;
+  for (const [name, fn] of [['drops', dropAccounting], ['unload', unloadCycles]] as const) {
+    try { stress[name] = { ok: true, ...(await fn()) }; } catch (e) { stress[name] = { ok: false, error: String((e as Error).stack ?? e) }; }
+    console.log(`stress ${name}: ${JSON.stringify(stress[name])}`);
+    write();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 1; });
