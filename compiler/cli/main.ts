@@ -32,6 +32,7 @@ function topHelp(cmds: Command[]): string {
     ...cmds.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run "rulec COMMAND --help" for a command\'s options.',
+    'Exit status: 0 no errors, 1 the rules have errors, 2 bad command line.',
   ].join('\n');
 }
 
