@@ -32,7 +32,8 @@ export function valuesOf(v: ValueExpr, get: Getter): Val[] | undefined {
     return arr.length ? arr : undefined;
   }
   const args = v.args.map((a) => valuesOf(a, get));
-  return applyTransform(v.name, v.param, args as Array<FieldValue[] | undefined>);
+  const a0 = v.args[0];
+  return applyTransform(v.name, v.param, args as Array<FieldValue[] | undefined>, !!a0 && a0.k !== 'literal' && a0.multi);
 }
 
 function compare(e: Extract<IrExpr, { k: 'cmp' }>, get: Getter): boolean {

@@ -4,7 +4,7 @@ import type { TransformerName } from '../ir/types.js';
 
 const str = (v: FieldValue): string => (typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v));
 
-export function applyTransform(name: TransformerName, param: string | undefined, args: Array<FieldValue[] | undefined>): FieldValue[] | undefined {
+export function applyTransform(name: TransformerName, param: string | undefined, args: Array<FieldValue[] | undefined>, firstMulti = false): FieldValue[] | undefined {
   const first = args[0];
   switch (name) {
     case 'val': return first;
@@ -19,7 +19,7 @@ export function applyTransform(name: TransformerName, param: string | undefined,
       return out.length ? out : undefined;
     }
     // len of a text is its length; of a multi-valued field, its number of values.
-    case 'len': return first ? [BigInt(first.length === 1 ? str(first[0]).length : first.length)] : [0n];
+    case 'len': return first ? [BigInt(firstMulti ? first.length : str(first[0]).length)] : [0n];
     case 'join': return first ? [first.map(str).join(param ?? '')] : undefined;
     case 'concat': return args.every((a) => a !== undefined) ? [args.map((a) => str(a![0])).join('')] : undefined;
     case 'getopt': {

@@ -96,6 +96,7 @@ const CASES: Array<[string, Event, boolean]> = [
   ['getopt(c, proc.args) = "cat" and not b64(proc.exe) exists', shellExec, true],
   ['proc.name = val(proc.name) and not proc.name = val(proc.pname)', shellExec, true],
   ['proc.name intersects (sh, x)', shellExec, true],
+  ['len(proc.aname) = 3 and len(proc.exepath) = 12', { ...shellExec, thread: { ...sh, parent: { ...runc, parent: shim } } }, true],
 ];
 
 for (const [cond, ev, want] of CASES) test(`${want ? 'matches' : 'no match'}: ${cond} (${ev.type})`, () => assert.equal(run(cond, ev), want));
