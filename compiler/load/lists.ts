@@ -18,7 +18,7 @@ export function resolveLists(lists: Map<string, UnresolvedList>, diagnostics: Di
       const at = stack.indexOf(it.value);
       if (at >= 0 || it.value === name) {
         const cycle = [...stack.slice(Math.max(at, 0)), name, it.value];
-        const key = [...cycle].sort().join('\0');
+        const key = [...new Set(cycle)].sort().join('\0');
         if (!reported.has(key)) {
           reported.add(key);
           diagnostics.push({ code: 'LIST_CYCLE', severity: 'error', message: `lists refer to each other in a loop: ${cycle.join(' -> ')}`, span: it.span, item: name });

@@ -317,3 +317,12 @@ test('CRLF files report the same line:col as LF files', () => {
   assert.deepEqual(b.map((d) => [d.code, d.span?.start.line, d.span?.start.col]), a.map((d) => [d.code, d.span?.start.line, d.span?.start.col]));
   assert.deepEqual(a.map((d) => [d.code, d.span?.start.line, d.span?.start.col]), [['LOAD_BAD_PRIORITY', 5, 13]]);
 });
+
+test('a cycle is reported once whichever list it is entered from', () => {
+  for (const order of [['a', 'b', 'c'], ['c', 'b', 'a'], ['b', 'c', 'a']]) {
+    const defs: Record<string, string> = { a: '[b, x]', b: '[c]', c: '[a, y]' };
+    const text = order.map((n) => `- list: ${n}\n  items: ${defs[n]}\n`).join('');
+    const r = loadRules([{ file: 'c.yaml', text }]);
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['LIST_CYCLE'], order.join());
+  }
+});
