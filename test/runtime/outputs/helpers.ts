@@ -19,19 +19,21 @@ export interface TestServer {
   received: Received[];
   /** While false the server answers 503 and records nothing. */
   up: boolean;
+  /** Delay before each answer, to keep alerts queued for a while. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startServer(): Promise<TestServer> {
-  const state = { received: [] as Received[], up: true };
+  const state = { received: [] as Received[], up: true, delayMs: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', () => setTimeout(() => {
       if (!state.up) { res.statusCode = 503; res.end('down'); return; }
       state.received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks) });
       res.end('ok');
-    });
+    }, state.delayMs));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
@@ -40,6 +42,8 @@ export async function startServer(): Promise<TestServer> {
     get received() { return state.received; },
     get up() { return state.up; },
     set up(v: boolean) { state.up = v; },
+    get delayMs() { return state.delayMs; },
+    set delayMs(v: number) { state.delayMs = v; },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

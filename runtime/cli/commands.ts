@@ -1,0 +1,55 @@
+// The vigil commands. run/replay/capture hand the event side to the pipeline registered for them;
+// `rules` delegates to rulec's commands so both tools behave the same on rule files.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { CONFIG_FLAGS, helpText, UsageError, type Command, type Io } from './command.js';
+import { configFromFlags, runAgent } from './agent.js';
+import { pipelineFor, type PipelineKind } from './pipelines.js';
+
+function agentCommand(kind: PipelineKind, summary: string, usage: string, extra: Command['flags'] = {}, positionals = 0): Command {
+  return {
+    name: kind, summary, usage, flags: { ...CONFIG_FLAGS, ...extra },
+    async run(args, io) {
+      if (args.positionals.length !== positionals) throw new UsageError(`vigil ${kind}: expected ${usage || 'no arguments'} (see "vigil ${kind} --help")`);
+      const config = configFromFlags(args.flags);
+      const factory = pipelineFor(kind);
+      if (!factory) { io.err(`vigil ${kind}: no event pipeline is registered for '${kind}' in this build`); return 1; }
+      return runAgent(config, factory, args.positionals, args.flags);
+    },
+  };
+}
+
+export const run = agentCommand('run', 'Watch this node live: kernel events -> rules -> alerts to the configured outputs', '');
+export const replay = agentCommand('replay', 'Run the rules over a recorded capture file and deliver the alerts, then exit', 'FILE', {}, 1);
+export const capture = agentCommand('capture', 'Record kernel events to a capture file for later replay', '', {
+  write: { type: 'string', short: 'w', help: 'capture file to write' },
+  duration: { type: 'string', help: 'stop after this many seconds' },
+});
+
+export const version: Command = {
+  name: 'version', summary: 'Print the Vigil version', usage: '', flags: {},
+  run(_args, io) {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    io.out(`vigil ${pkg.version} (node ${process.versions.node})`);
+    return 0;
+  },
+};
+
+export const rules: Command = {
+  name: 'rules', summary: 'Rule files: "rules list FILE..." or "rules validate FILE..." (same as rulec)', usage: 'list|validate [options] FILE...', flags: {}, raw: true,
+  async run(args, io) {
+    const sub = args.positionals[0];
+    if (sub === '--help' || sub === '-h') { io.out(helpText(rules)); return 0; }
+    if (sub !== 'list' && sub !== 'validate') throw new UsageError(`vigil rules: expected 'list' or 'validate', got ${sub ? `'${sub}'` : 'nothing'} (see "vigil rules --help")`);
+    let rulec: { main(argv: string[], io: Io): Promise<number> };
+    try {
+      rulec = await import(pathToFileURL(new URL('../../compiler/cli/main.ts', import.meta.url).pathname).href);
+    } catch (e) {
+      io.err(`vigil rules: the rule compiler CLI is not available: ${(e as Error).message.split('\n')[0]}`);
+      return 1;
+    }
+    return rulec.main([sub, ...args.positionals.slice(1)], io);
+  },
+};
+
+export const ALL: Command[] = [run, replay, capture, rules, version];

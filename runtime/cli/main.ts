@@ -1,0 +1,44 @@
+// vigil entry point. Exit codes: 0 ok, 1 runtime failure, 2 bad command line or config (always a
+// single line on stderr, never a stack trace).
+import { ConfigError } from '../config/load.js';
+import { helpText, parseCommandLine, UsageError, type Io } from './command.js';
+import { ALL } from './commands.js';
+
+const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+function topHelp(): string {
+  const w = Math.max(...ALL.map((c) => c.name.length));
+  return [
+    'usage: vigil COMMAND [options]',
+    '',
+    'Vigil: runtime security monitor. Kernel events are checked against Falco-language rules and',
+    'matching events become alerts sent to stdout, files, programs, webhooks, Slack or syslog.',
+    '',
+    'commands:',
+    ...ALL.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Run "vigil COMMAND --help" for a command\'s options; configuration keys: runtime/config/README.md.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) { io.err(topHelp()); return 2; }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? ALL.find((c) => c.name === rest[0]) : undefined;
+    io.out(target ? helpText(target) : topHelp());
+    return 0;
+  }
+  if (name === '--version') return ALL.find((c) => c.name === 'version')!.run({ positionals: [], flags: {} }, io);
+  const cmd = ALL.find((c) => c.name === name);
+  if (!cmd) { io.err(`vigil: unknown command "${name}" (commands: ${ALL.map((c) => c.name).join(', ')}; see "vigil --help")`); return 2; }
+  try {
+    if (cmd.raw) return await cmd.run({ positionals: rest, flags: {} }, io);
+    const args = parseCommandLine(cmd, rest);
+    if (args.help) { io.out(helpText(cmd)); return 0; }
+    return await cmd.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) { io.err(e.message); return 2; }
+    throw e;
+  }
+}
