@@ -107,7 +107,27 @@ export function s_path(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
   memory.copy(out, base, <usize>bl);
   if (sep) store<u8>(out + <usize>bl, 47);
   memory.copy(out + <usize>(bl + sep), np, <usize>nl);
-  SP = out; SL = bl + sep + nl; return true;
+  SP = out; SL = normalize(out, bl + sep + nl); return true;
+}
+
+/** Collapses `//`, `/./` and `/../` in place, as Falco does when it joins a relative path. */
+function normalize(p: usize, n: i32): i32 {
+  let w = 0, r = 0;
+  while (r < n) {
+    // at the start of a segment (r points after a '/', or at 0)
+    if (load<u8>(p + <usize>r) == 47) { if (w == 0 || load<u8>(p + <usize>(w - 1)) != 47) { store<u8>(p + <usize>w, 47); w++; } r++; continue; }
+    let e = r; while (e < n && load<u8>(p + <usize>e) != 47) e++;
+    const len = e - r;
+    if (len == 1 && load<u8>(p + <usize>r) == 46) { r = e + 1; continue; }
+    if (len == 2 && load<u8>(p + <usize>r) == 46 && load<u8>(p + <usize>(r + 1)) == 46) {
+      // drop the previous segment, keep the root
+      if (w > 1) { w--; while (w > 0 && load<u8>(p + <usize>(w - 1)) != 47) w--; }
+      r = e + 1; continue;
+    }
+    memory.copy(p + <usize>w, p + <usize>r, <usize>len); w += len; r = e;
+  }
+  if (w > 1 && load<u8>(p + <usize>(w - 1)) == 47) w--;
+  return w;
 }
 
 /** fd.directory from a path already in SP/SL: everything before the last '/'. */

@@ -9,13 +9,13 @@ const ENTRY = 'assembly/rules.ts';
 
 export class BuildError extends Error {}
 
-export async function buildWasm(source: string, opts: { optimize?: boolean } = {}): Promise<Uint8Array> {
+export async function buildWasm(source: string, opts: { optimize?: boolean; level?: number } = {}): Promise<Uint8Array> {
   const written: Record<string, Uint8Array | string> = {};
   let errText = '';
   const sink = (s: unknown) => { errText += String(s); return true; };
   const res = await asc.main([
-    ENTRY, '--outFile', 'rules.wasm', '--runtime', 'stub', '--noAssert', '--initialMemory', '1',
-    ...(opts.optimize === false ? ['-O0'] : ['-O3']),
+    ENTRY, '--outFile', 'rules.wasm', '--runtime', 'stub', '--noAssert',
+    ...(opts.optimize === false ? ['-O0'] : [`-O${opts.level ?? 2}`]),
   ], {
     readFile: (name: string, baseDir: string) => {
       const rel = join(baseDir, name).replace(/^\.?\/?/, '');

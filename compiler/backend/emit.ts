@@ -25,6 +25,8 @@ class Unsupported extends Error {
   constructor(message: string, readonly span: IrExpr['span']) { super(message); }
 }
 
+/** How far proc.aname without an index looks up the process tree. */
+const MAX_ANCESTORS = 20;
 const SET_MIN = 5; // lists at least this long become hash sets; shorter ones a chain of compares
 
 function lit(v: Literal): string {
@@ -43,6 +45,8 @@ function keyOf(e: IrExpr | ValueExpr, memo: WeakMap<object, string>): string {
 class TypeGen {
   private memoIds = new Map<string, number>();
   readonly locals: string[] = [];
+  /** Helper functions the expressions call (ancestor loops). */
+  readonly helpers: string[] = [];
   constructor(private ev: EventDef, private pool: Pool, private shared: Set<string>, private keys: WeakMap<object, string>) {}
 
   expr(e: IrExpr): string {
@@ -96,6 +100,8 @@ class TypeGen {
     if (e.quant) throw new Unsupported(`quantifier ${e.quant} is not supported by the WASM back end yet`, e.span);
     if (e.lhs.k === 'field' && e.lhs.ref.field === 'evt.type' && !e.lhs.ref.arg) return this.evtType(e);
     if (e.lhs.k === 'field' && e.lhs.ref.field === 'evt.dir') return this.evtDir(e);
+    if (e.lhs.k === 'field' && e.lhs.ref.field === 'evt.res') return this.evtRes(e);
+    if (e.lhs.k === 'field' && e.lhs.ref.multi && !e.lhs.ref.arg && /^proc\.a(name|exe|exepath)$/.test(e.lhs.ref.field)) return this.ancestors(e);
     const acc = this.value(e.lhs);
     if (acc.expr === 'false') return 'false';
     const vals = this.literals(e);
@@ -117,6 +123,25 @@ class TypeGen {
         return r ? 'true' : 'false';
       }
     }
+  }
+
+  /** evt.res against SUCCESS: the result parameter is not negative. Errno names need a table (not yet). */
+  private evtRes(e: Extract<IrExpr, { k: 'cmp' }>): string {
+    const vals = this.literals(e).map(String);
+    const p0 = this.ev.params[0];
+    if ((e.op !== '=' && e.op !== '!=') || vals[0] !== 'SUCCESS') throw new Unsupported(`evt.res ${e.op} ${vals[0]} is not supported by the WASM back end yet (only = / != SUCCESS)`, e.span);
+    if (!p0 || (p0.name !== 'res' && p0.name !== 'fd')) return 'false';
+    return `(i_param(rec, 0, 8, true) && IV ${e.op === '=' ? '>=' : '<'} 0)`;
+  }
+
+  /** proc.aname / aexe / aexepath without an index: true when any ancestor satisfies the test. */
+  private ancestors(e: Extract<IrExpr, { k: 'cmp' }>): string {
+    const f = e.lhs.k === 'field' ? e.lhs.ref.field : '';
+    const off = f === 'proc.aname' ? 32 : f === 'proc.aexe' ? 56 : 320;
+    const test = this.strCmp(e.op, `s_slot(a, ${off})`, this.literals(e), e);
+    const name = `anc${this.helpers.length}_${this.ev.id}`;
+    this.helpers.push(`function ${name}(): bool {\n  for (let k = 1; k <= ${MAX_ANCESTORS}; k++) {\n    const a = cur_ancestor(k);\n    if (a == 0) return false;\n    if (${test}) return true;\n  }\n  return false;\n}`);
+    return `${name}()`;
   }
 
   private evtDir(e: Extract<IrExpr, { k: 'cmp' }>): string {
@@ -229,7 +254,7 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
         ids.push(r.id);
         lines.push(`  if (${cond}) { if (hit(idx, ${r.id})) return; }`);
       }
-      if (pass === 1 && ids.length) bodies.set(ev.id, { locals: gen.locals, lines, ids });
+      if (pass === 1 && ids.length) { bodies.set(ev.id, { locals: gen.locals, lines, ids }); fns.push(...gen.helpers); }
     }
   }
   for (const [id, b] of bodies) {

@@ -70,6 +70,7 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
   const key = ref.arg?.kind === 'key' ? ref.arg.value : undefined;
   const thr = 'cur_thread()', par = 'cur_ancestor(1)';
   switch (ref.field) {
+    case 'evt.num': return { kind: 'int', expr: 'i_const(<i64>idx + 1)' };
     case 'proc.name': return { kind: 'str', expr: 's_hdr(rec, 64)' };
     case 'container.id': return { kind: 'str', expr: 's_hdr(rec, 80)' };
     case 'proc.pid': return { kind: 'int', expr: hdrU32(20) };

@@ -30,7 +30,8 @@ export class FilterModule {
   private constructor(instance: WebAssembly.Instance) { this.x = instance.exports as unknown as FilterExports; }
 
   static async load(wasm: Uint8Array): Promise<FilterModule> {
-    const { instance } = await WebAssembly.instantiate(wasm, {
+    const mod = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+    const instance = await WebAssembly.instantiate(mod, {
       env: { abort: (_m: number, _f: number, line: number, col: number) => { throw new Error(`filter aborted at ${line}:${col}`); } },
     });
     return new FilterModule(instance);
