@@ -163,6 +163,14 @@ export class State {
     const flags = int(p.flags);
     const isThread = flags >= 0 && (flags & CLONE_THREAD) !== 0;
     // In the child (res 0) the record describes the caller itself; in the parent, the new task.
+    // The parent's record describes the caller as it is now: refresh what a late-created entry lacks.
+    if (res > 0) {
+      if (int(p.uid) >= 0) t.uid = int(p.uid);
+      if (int(p.gid) >= 0) t.gid = int(p.gid);
+      if (t.ppid === 0 && int(p.ptid) > 0 && t.pid === t.tid) t.ppid = int(p.ptid);
+      if (!t.comm && str(p.comm)) t.comm = str(p.comm);
+      if (!t.exe && str(p.exe)) { t.exe = str(p.exe); if (Array.isArray(p.args)) t.args = p.args; }
+    }
     const childTid = res === 0 ? int(p.tid) >= 0 ? int(p.tid) : rec.header.tid : res;
     if (res === 0 && this.threads.get(childTid) && childTid !== rec.header.tid) return;
     const parent = res === 0 ? this.threads.get(int(p.ptid)) : t;

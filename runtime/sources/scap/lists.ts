@@ -9,7 +9,8 @@ export const MI = 0x201, FDL = 0x203, IL = 0x205, UL = 0x206, FDL_V2 = 0x218, IL
 export const PL_TYPES = [0x202, 0x207, 0x209, 0x210, 0x211, 0x212, 0x213, 0x214, 0x215];
 
 export function hostnameOf(body: Uint8Array): string {
-  return body.length >= 20 + 256 ? text(body.subarray(20, 20 + 256)) : '';
+  // num_cpus u32, memory u64, max_pid u64, then the hostname; older writers kept the block shorter.
+  return body.length > 20 ? text(body.subarray(20, Math.min(body.length, 20 + 256))) : '';
 }
 
 /** Threads of a process list block. Fields absent in older layouts keep neutral values. */

@@ -82,6 +82,8 @@ test('curl_google: process tree from the process list, ipv6 connect named as Fal
   assert.equal(exec.thread.parent?.comm, 'bash', 'proc.pname');
   const v6 = events.find((e) => e.type === 'connect' && e.fd?.type === 'ipv6' && e.fd.dport === 80)!;
   assert.match(v6.fd!.name, /^[0-9a-f:]+:\d+->2607:f8b0:4004:802::2004:80$/);
+  assert.equal(v6.user?.name, 'ubuntu', 'uid learnt from the clone record of the process');
+  assert.equal(v6.hostname, 'ip-10-0-0-79', 'hostname from the machine info block');
 });
 
 test('buffer and stream replays agree event for event', async () => {
