@@ -31,6 +31,9 @@ export class Dispatcher {
   readonly name: string;
   readonly stats: DispatcherStats = { enqueued: 0, delivered: 0, failures: 0, dropped: 0, spooled: 0, filtered: 0, depth: 0, spoolDepth: 0 };
   private readonly mem: Alert[] = [];
+  /** Alerts bound for the spool, written (one write + fsync) once per tick, not per enqueue. */
+  private spoolBuf: Alert[] = [];
+  private spoolFlushScheduled = false;
   private readonly spool?: Spool;
   private spoolMode = false;
   private pumping?: Promise<void>;
@@ -68,11 +71,13 @@ export class Dispatcher {
   /** Resolves when everything queued is delivered, or after timeoutMs. */
   async flush(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (this.mem.length + (this.spool?.pending ?? 0) > 0 && Date.now() < deadline) {
+    while (this.backlog() > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    return this.mem.length + (this.spool?.pending ?? 0) === 0;
+    return this.backlog() === 0;
   }
+
+  private backlog(): number { return this.mem.length + this.spoolBuf.length + (this.spool?.pending ?? 0); }
 
   /** Tries to deliver the backlog within timeoutMs, then spools (or counts as dropped) the rest. */
   async close(timeoutMs = 5000): Promise<void> {
@@ -83,15 +88,26 @@ export class Dispatcher {
     // A sink that ignores the abort must not hang shutdown; its alert stays queued and is spooled.
     await Promise.race([this.pumping, new Promise((r) => setTimeout(r, 1000).unref())]);
     if (this.mem.length) { if (this.spool) this.spill(); else { this.stats.dropped += this.mem.length; this.mem.length = 0; } }
+    this.writeSpool();
     this.syncDepth();
     this.spool?.close();
     await this.sink.close?.();
   }
 
   private toSpool(alerts: Alert[]): void {
-    const rejected = this.spool!.append(alerts);
-    this.stats.spooled += alerts.length - rejected;
+    for (const a of alerts) this.spoolBuf.push(a);
+    if (!this.spoolFlushScheduled) { this.spoolFlushScheduled = true; setImmediate(() => this.writeSpool()); }
+  }
+
+  private writeSpool(): void {
+    this.spoolFlushScheduled = false;
+    if (!this.spoolBuf.length || !this.spool) return;
+    const batch = this.spoolBuf;
+    this.spoolBuf = [];
+    const rejected = this.spool.append(batch);
+    this.stats.spooled += batch.length - rejected;
     this.stats.dropped += rejected;
+    this.syncDepth();
   }
 
   private spill(): void {
@@ -101,7 +117,7 @@ export class Dispatcher {
 
   private syncDepth(): void {
     this.stats.depth = this.mem.length;
-    this.stats.spoolDepth = this.spool?.pending ?? 0;
+    this.stats.spoolDepth = (this.spool?.pending ?? 0) + this.spoolBuf.length;
   }
 
   // New alerts do not cut a backoff short: a down endpoint is not hammered faster under load.
@@ -111,6 +127,7 @@ export class Dispatcher {
 
   private async pump(): Promise<void> {
     while (!this.closed) {
+      if (this.spoolMode) this.writeSpool();
       const fromSpool = this.spoolMode;
       const item = fromSpool ? this.spool!.peek() : this.mem[0];
       if (!item) {
