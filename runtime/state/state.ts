@@ -38,6 +38,8 @@ export class State {
   /** Enter-record parameters waiting for their exit, per tid (only events with enterParams). */
   private readonly pendingEnter = new Map<number, { type: number; params: Record<string, ParamValue> }>();
   private exitedTid = -1;
+  /** Threads made up from a header that carried no credentials (a replayed capture's unknown tid). */
+  private readonly credsUnknown = new WeakSet<ThreadInfo>();
   private lastClosed: FdInfo | undefined;
 
   constructor(opts: StateOptions = {}) {
@@ -55,6 +57,7 @@ export class State {
       t = blankThread(h.tid, h.pid || h.tid, h.ppid);
       t.comm = h.comm; t.exe = h.comm; t.uid = h.uid; t.gid = h.gid; t.euid = h.euid; t.loginuid = h.loginuid; t.tty = h.tty;
       t.containerId = h.containerId || 'host';
+      if (!h.comm) this.credsUnknown.add(t);
       this.threads.add(t);
     }
     return t;
@@ -165,7 +168,7 @@ export class State {
     // In the child (res 0) the record describes the caller itself; in the parent, the new task.
     // The parent's record describes the caller as it is now: refresh what a late-created entry lacks.
     if (res > 0) {
-      if (int(p.uid) >= 0) t.uid = int(p.uid);
+      if (int(p.uid) >= 0) { t.uid = int(p.uid); this.credsUnknown.delete(t); }
       if (int(p.gid) >= 0) t.gid = int(p.gid);
       if (t.ppid === 0 && int(p.ptid) > 0 && t.pid === t.tid) t.ppid = int(p.ptid);
       if (!t.comm && str(p.comm)) t.comm = str(p.comm);
@@ -200,6 +203,8 @@ export class State {
     if (str(p.exe)) t.exe = str(p.exe);
     if (Array.isArray(p.args)) t.args = p.args;
     if (int(p.ptid) > 0 && t.tid === t.pid) t.ppid = int(p.ptid);
+    const parent = this.credsUnknown.has(t) ? this.threads.parentOf(t) : undefined;
+    if (parent) { t.uid = parent.uid; t.gid = parent.gid; t.euid = parent.euid; t.loginuid = parent.loginuid; this.credsUnknown.delete(t); }
     if (str(p.comm)) t.comm = str(p.comm); else if (str(p.exe)) t.comm = str(p.exe).split('/').pop()!.slice(0, 15);
     if (str(p.cwd)) t.cwd = withSlash(str(p.cwd));
     if (Array.isArray(p.env) && p.env.length) t.env = p.env;

@@ -58,7 +58,10 @@ test('cat_write: one execve, 4 opens; `evt.type=open and proc.name=cat` fires on
   assert.equal(exec.dir, 'exit');
   const first = events.find((e) => e.type === 'open')!;
   assert.equal(first.params.flags, 0o2000000, 'O_RDONLY|O_CLOEXEC in Linux numbering');
-  assert.ok(first.user?.name, 'user name comes from the capture\'s user list');
+  // cat is not in the capture's process list: its parent comes from the execve, its uid from that parent.
+  assert.equal(first.thread.parent?.comm, 'bash', 'proc.pname');
+  assert.equal(first.thread.parent?.parent?.comm, 'emacs', 'proc.aname[2]');
+  assert.equal(first.user?.name, 'mstemm', 'user name from the capture\'s user list');
 });
 
 test('connect_localhost: the connect to 127.0.0.1 carries the socket tuple as fd.*', async () => {
