@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { buildEvent, type EventSpec } from './events.js';
 import { compileOrThrow, defaultRuleFiles, firedRules } from './engine.js';
 import type { FrontEndResult } from '../../compiler/frontend.js';
+import { EVENTS_BY_NAME } from '../../schema/events.js';
 
 const CASES_DIR = fileURLToPath(new URL('./cases', import.meta.url));
 
@@ -61,6 +62,13 @@ test('every rule has a description, a priority, MITRE tags and an output naming 
     for (const f of required) assert.ok(r.output.includes(f), `${r.name}: output lacks ${f}`);
     assert.ok(r.eventTypes !== null && r.eventTypes.length > 0, `${r.name}: must be limited to event types`);
   }
+});
+
+test('rules use only event types the capture schema has', () => {
+  for (const r of rulesFor().ruleset.rules) {
+    for (const t of r.eventTypes ?? []) assert.ok(EVENTS_BY_NAME.has(t), `${r.name}: event type ${t} is not in schema/events.ts`);
+  }
+  assert.deepEqual(rulesFor().ruleset.eventTypes.syscall?.filter((t) => !EVENTS_BY_NAME.has(t)), []);
 });
 
 test('users can silence a rule through its exception without editing the default files', () => {
