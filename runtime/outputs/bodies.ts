@@ -16,8 +16,10 @@ const COLORS: Record<Priority, string> = {
   Warning: '#ffff00', Notice: '#5bffb5', Informational: '#68c2ff', Debug: '#ccfff2',
 };
 
-export interface SlackOptions { username?: string; iconUrl?: string; footer?: string; minimal?: boolean }
+export interface SlackOptions { username?: string; iconUrl?: string; footer?: string; minimal?: boolean; messageText?: string }
 
+/** Falcosidekick's layout: rule, priority, source, hostname, sorted tags, then the output fields
+ *  (missing ones left out, short when under 36 characters), then the time. */
 export function slackMessage(a: Alert, o: SlackOptions = {}): Record<string, unknown> {
   const fields: Array<{ title: string; value: string; short: boolean }> = [];
   if (!o.minimal) {
@@ -27,17 +29,16 @@ export function slackMessage(a: Alert, o: SlackOptions = {}): Record<string, unk
     if (a.hostname) fields.push({ title: 'hostname', value: a.hostname, short: true });
     if (a.tags.length) fields.push({ title: 'tags', value: [...a.tags].sort().join(', '), short: true });
     for (const k of Object.keys(a.output_fields).sort()) {
-      const v = a.output_fields[k] ?? '<NA>';
-      fields.push({ title: k, value: v, short: v.length <= 36 });
+      const v = a.output_fields[k];
+      if (v !== null) fields.push({ title: k, value: v, short: [...v].length < 36 });
     }
   }
   fields.push({ title: 'time', value: rfc3339Nano(a.time), short: false });
-  const msg: Record<string, unknown> = {
-    text: a.output,
-    username: o.username ?? 'Vigil',
-    attachments: [{ fallback: a.output, color: COLORS[a.priority], text: a.output, fields, footer: o.footer ?? 'Vigil' }],
-  };
+  const msg: Record<string, unknown> = {};
+  if (o.messageText) msg.text = o.messageText;
+  msg.username = o.username ?? 'Vigil';
   if (o.iconUrl) msg.icon_url = o.iconUrl;
+  msg.attachments = [{ fallback: a.output, color: COLORS[a.priority], text: a.output, fields, footer: o.footer ?? 'Vigil' }];
   return msg;
 }
 

@@ -69,3 +69,16 @@ test('priorities parse in any case and compare by severity', () => {
   assert.ok(meetsMinimum('Critical', 'Warning'));
   assert.ok(!meetsMinimum('Notice', 'Warning'));
 });
+
+test('template property: literal text survives and each field reference is replaced by its value', async () => {
+  const fc = (await import('fast-check')).default;
+  const lit = fc.string({ maxLength: 20 }).filter((s) => !s.includes('%') && !s.startsWith('*'));
+  const name = fc.tuple(fc.constantFrom('proc', 'fd', 'evt', 'k8s'), fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/)).map(([c, f]) => `${c}.${f}`);
+  fc.assert(fc.property(lit, name, fc.option(fc.string({ maxLength: 10 }), { nil: undefined }), lit, (a, f, v, b) => {
+    const t = compileTemplate(`${a}%${f} ${b}`);
+    const r = t.render((field) => (field === f ? v : undefined));
+    assert.equal(r.output, `${a}${v ?? '<NA>'} ${b}`);
+    assert.deepEqual(t.fieldKeys, [f]);
+    assert.equal(r.complete, v !== undefined);
+  }), { numRuns: 300 });
+});

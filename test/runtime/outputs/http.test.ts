@@ -56,7 +56,7 @@ test('slack: incoming-webhook message with one attachment', async () => {
   await srv.close();
   const out = 'shell #1 in container (user=root container_id=abc123 proc.name=bash)';
   assert.equal(srv.received[0].body.toString(), JSON.stringify({
-    text: out, username: 'Vigil',
+    username: 'Vigil', icon_url: 'https://example.test/i.png',
     attachments: [{ fallback: out, color: '#ff9000', text: out, fields: [
       { title: 'rule', value: 'Terminal shell in container', short: true },
       { title: 'priority', value: 'Critical', short: true },
@@ -64,12 +64,10 @@ test('slack: incoming-webhook message with one attachment', async () => {
       { title: 'hostname', value: 'node-1', short: true },
       { title: 'tags', value: 'container, mitre_execution, shell', short: true },
       { title: 'container.id', value: 'abc123', short: true },
-      { title: 'k8s.pod.name', value: '<NA>', short: true },
       { title: 'proc.name', value: 'bash', short: true },
       { title: 'user.name', value: 'root', short: true },
       { title: 'time', value: '2026-11-22T22:14:48.000000001Z', short: false },
     ], footer: 'Vigil' }],
-    icon_url: 'https://example.test/i.png',
   }));
 });
 
