@@ -3,6 +3,13 @@
 import type { FdInfo, FdType, GroupInfo, ThreadInfo, UserInfo } from '../../../schema/model.js';
 import { Cursor, strList, text } from './cursor.js';
 import { ScapError } from './errors.js';
+import { containerIdOfCgroup } from '../../state/containers.js';
+
+/** The container a task runs in, from its cgroup lines (`ctrl=/path`). */
+export function containerOfCgroups(lines: string[]): string {
+  for (const l of lines) { const id = containerIdOfCgroup(l.slice(l.indexOf('=') + 1)); if (id !== 'host') return id; }
+  return 'host';
+}
 
 export const MI = 0x201, FDL = 0x203, IL = 0x205, UL = 0x206, FDL_V2 = 0x218, IL_V2 = 0x219, UL_V2 = 0x220;
 /** Process list block types, oldest first: the index is the layout version minus one. */
@@ -32,11 +39,11 @@ export function readProcList(blockType: number, body: Uint8Array, offset: number
     const cwd = c.str16(4096);
     c.u64(); c.u32(); // fdlimit, flags
     const uid = c.u32(), gid = c.u32();
-    let env: string[] = [], vtid: number | undefined, vpid: number | undefined;
+    let env: string[] = [], vtid: number | undefined, vpid: number | undefined, containerId = 'host';
     if (ver >= 2) {
       c.need(3 * 4 + 2 * 8); // vm sizes and page faults
       if (ver >= 3) env = strList(c.bytes(c.u16()));
-      if (ver >= 4) { vtid = c.i64(); vpid = c.i64(); c.bytes(c.u16()); /* cgroups */ if (ver >= 5) c.str16(4096); /* root */ }
+      if (ver >= 4) { vtid = c.i64(); vpid = c.i64(); containerId = containerOfCgroups(strList(c.bytes(c.u16()))); if (ver >= 5) c.str16(4096); /* root */ }
     }
     let tty = 0, loginuid = 0xffffffff;
     let capInheritable: bigint | undefined, capPermitted: bigint | undefined, capEffective: bigint | undefined;
@@ -54,7 +61,7 @@ export function readProcList(blockType: number, body: Uint8Array, offset: number
     }
     out.push({
       tid, pid, ppid, comm, exe: args.length || exe ? exe : comm, exepath: exepath || exe, args, cwd: cwd.endsWith('/') ? cwd : `${cwd}/`,
-      env, uid, gid, loginuid, tty, containerId: 'host',
+      env, uid, gid, loginuid, tty, containerId,
       ...(sid !== undefined ? { sid } : {}), ...(vpgid !== undefined ? { vpgid } : {}),
       ...(vtid !== undefined ? { vtid } : {}), ...(vpid !== undefined ? { vpid } : {}),
       ...(capPermitted !== undefined ? { capInheritable, capPermitted, capEffective } : {}),

@@ -9,7 +9,7 @@ import { State } from '../../state/state.js';
 import { blocksFrom, blocksOf, DEFAULT_MAX_BLOCK, SHB, type Block } from './blocks.js';
 import { decodeEvent, EVENT_BLOCKS, type ScapEvent } from './decode-event.js';
 import { ScapError } from './errors.js';
-import { FDL, FDL_V2, hostnameOf, IL, IL_V2, MI, PL_TYPES, readFdList, readIfList, readProcList, readUserList, UL, UL_V2, type Iface } from './lists.js';
+import { containerOfCgroups, FDL, FDL_V2, hostnameOf, IL, IL_V2, MI, PL_TYPES, readFdList, readIfList, readProcList, readUserList, UL, UL_V2, type Iface } from './lists.js';
 import { toVigil } from './to-vigil.js';
 
 export interface ReplayEvent {
@@ -80,6 +80,11 @@ export class ScapReplay {
       }
       const { record, name } = toVigil(ev, enter, st.threads.get(ev.tid));
       st.apply(record);
+      if (Array.isArray(ev.params.cgroups) && ev.info.dir === 'exit' && ev.params.res === 0) {
+        // Vigil's records carry the container in the header; a capture says it through cgroups.
+        const t = st.threads.get(ev.tid);
+        if (t) t.containerId = containerOfCgroups(ev.params.cgroups);
+      } else if (ev.info.name === 'container' && typeof ev.params.json === 'string') this.container(ev.params.json);
       const num = ++this.stats.evaluated;
       const typeName = record.header.type === 0 ? name : undefined;
       return { num, name, scapType: ev.type, record, event: () => st.toEvent(record, num, typeName) };
@@ -104,6 +109,19 @@ export class ScapReplay {
     }
     this.stats.unknownBlocks.set(b.type, (this.stats.unknownBlocks.get(b.type) ?? 0) + 1);
     return null;
+  }
+
+  // Container metadata events (PPME_CONTAINER_JSON*): {"container": {id, name, image, ...}}.
+  private container(json: string): void {
+    let c: Record<string, unknown>;
+    try { c = (JSON.parse(json) as { container?: Record<string, unknown> }).container ?? {}; } catch { return; } // bad metadata is not a bad capture
+    if (typeof c.id !== 'string' || !c.id) return;
+    const s = (k: string) => (typeof c[k] === 'string' ? c[k] as string : undefined);
+    this.state.containers.set({
+      id: c.id.slice(0, 12), name: s('name'), image: s('image'), imageRepository: s('imagerepo'), imageTag: s('imagetag'),
+      imageDigest: s('imagedigest'), imageId: s('imageid'), privileged: c.privileged === true,
+      ...(c.labels && typeof c.labels === 'object' ? { labels: c.labels as Record<string, string> } : {}),
+    });
   }
 
   /** Replays a capture held in memory (gzip'd or plain). */

@@ -77,13 +77,13 @@ test('process list v9: per-entry lengths, trailing fields read when present and 
   const te = new TextEncoder();
   const s16 = (s: string) => { const b = te.encode(s); return [b.length & 255, b.length >> 8, ...b]; };
   const u = (n: number, bytes: number) => Array.from({ length: bytes }, (_, i) => Number((BigInt(n) >> BigInt(8 * i)) & 255n));
-  const entry = (tid: number, extra: number[]) => {
+  const entry = (tid: number, extra: number[], cgroups = 'cpu=/') => {
     const body = [
       ...u(tid, 8), ...u(tid, 8), ...u(1, 8), ...u(tid, 8), ...u(tid, 8), // tid pid ptid sid vpgid
       ...s16('nginx'), ...s16('/usr/sbin/nginx'), ...s16('/usr/sbin/nginx'), ...s16('-g\0daemon off;'), ...s16('/'),
       ...u(1024, 8), ...u(0, 4), ...u(33, 4), ...u(33, 4), // fdlimit flags uid gid
       ...u(0, 4), ...u(0, 4), ...u(0, 4), ...u(0, 8), ...u(0, 8), // vm, page faults
-      ...s16('PATH=/bin'), ...u(tid, 8), ...u(tid, 8), ...s16('cpu=/'), ...s16('/'), // env vtid vpid cgroups root
+      ...s16('PATH=/bin'), ...u(tid, 8), ...u(tid, 8), ...s16(cgroups), ...s16('/'), // env vtid vpid cgroups root
       ...extra,
     ];
     return [...u(body.length + 4, 4), ...body];
@@ -91,9 +91,11 @@ test('process list v9: per-entry lengths, trailing fields read when present and 
   // One entry from libs >= 0.10 (pidns ts, tty, loginuid, exe_writable, caps, and 9 bytes a newer writer added),
   // one from before (loginuid and caps only).
   const newer = entry(10, [...u(0, 8), ...u(34816, 4), ...u(1000, 4), 0, ...u(1, 8), ...u(2, 8), ...u(3, 8), ...Array(9).fill(0xee)]);
-  const older = entry(11, [...u(500, 4), 1, ...u(7, 8), ...u(8, 8), ...u(9, 8)]);
+  const older = entry(11, [...u(500, 4), 1, ...u(7, 8), ...u(8, 8), ...u(9, 8)], `cpu=/docker/${'0123456789ab'.repeat(5)}0123\0memory=/`);
   const threads = readProcList(0x215, new Uint8Array([...newer, ...older]), 0);
   assert.equal(threads.length, 2);
+  assert.equal(threads[0].containerId, 'host');
+  assert.equal(threads[1].containerId, '0123456789ab', 'container id from the cgroup path');
   assert.equal(threads[0].tty, 34816); assert.equal(threads[0].loginuid, 1000); assert.equal(threads[0].capEffective, 3n);
   assert.equal(threads[1].tty, 0); assert.equal(threads[1].loginuid, 500); assert.equal(threads[1].capPermitted, 8n);
   assert.deepEqual(threads[0].args, ['-g', 'daemon off;']);
@@ -101,4 +103,23 @@ test('process list v9: per-entry lengths, trailing fields read when present and 
   // An entry length that runs past the block is an error naming the block.
   const bad = new Uint8Array(newer); new DataView(bad.buffer).setUint32(0, 100000, true);
   assert.throws(() => readProcList(0x215, bad, 777), /offset 777: process entry length/);
+});
+
+test('container metadata events fill the container table; bad JSON in them is not fatal', () => {
+  const ev = (json: string) => {
+    const val = new TextEncoder().encode(`${json}\0`);
+    const body = new Uint8Array(2 + 22 + 2 + val.length);
+    const w = new DataView(body.buffer);
+    w.setBigUint64(2, 5n, true); w.setBigUint64(10, 1n, true); w.setUint32(18, 22 + 2 + val.length, true); w.setUint16(22, 272, true);
+    w.setUint16(24, val.length, true); body.set(val, 26);
+    return block(0x204, body);
+  };
+  const good = ev(JSON.stringify({ container: { id: 'abcdef0123456789', name: 'web', image: 'nginx:1.27', imagerepo: 'nginx', imagetag: '1.27', privileged: true } }));
+  const bad = ev('{not json');
+  const cap = new Uint8Array([...CAT, ...good, ...bad]);
+  const r = new ScapReplay();
+  const n = [...r.fromBuffer(cap)].length;
+  assert.equal(n, 305);
+  const c = r.state.containers.get('abcdef012345')!;
+  assert.equal(c.name, 'web'); assert.equal(c.imageTag, '1.27'); assert.equal(c.privileged, true);
 });
