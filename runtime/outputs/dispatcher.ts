@@ -6,7 +6,7 @@
 import type { Alert } from '../alerts/alert.js';
 import { meetsMinimum, type Priority } from '../alerts/priority.js';
 import { Spool } from './spool.js';
-import type { Sink } from './types.js';
+import { PermanentError, type Sink } from './types.js';
 
 export interface DispatcherOptions {
   name: string;
@@ -147,6 +147,12 @@ export class Dispatcher {
         this.stats.failures++;
         this.attempt++;
         this.o.onError?.(this.name, err);
+        if (err instanceof PermanentError) {
+          this.consume(item, fromSpool);
+          this.stats.dropped++;
+          this.attempt = 0;
+          continue;
+        }
         const now = Date.now();
         this.failingSince ??= now;
         if (this.spool) {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import type { Alert } from '../alerts/alert.js';
 import { makeBody, type BodyFormat, type SlackOptions } from './bodies.js';
-import type { Sink } from './types.js';
+import { PermanentError, type Sink } from './types.js';
 
 export interface TlsOptions { caFile?: string; certFile?: string; keyFile?: string; insecure?: boolean }
 
@@ -44,7 +44,12 @@ export class HttpSink implements Sink {
       headers: { 'content-type': body.contentType, 'user-agent': 'vigil', 'x-vigil-alert-id': a.id, ...this.o.headers },
     });
     await res.body.dump();
-    if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`${this.o.url}: HTTP ${res.statusCode}`);
+    if (res.statusCode >= 200 && res.statusCode < 300) return;
+    const msg = `${this.o.url}: HTTP ${res.statusCode}`;
+    // 4xx means this request will never be accepted (except timeouts and rate limits); retrying it
+    // forever would block every alert behind it.
+    if (res.statusCode >= 400 && res.statusCode < 500 && res.statusCode !== 408 && res.statusCode !== 429) throw new PermanentError(msg);
+    throw new Error(msg);
   }
 
   close(): Promise<void> { return this.agent.close(); }

@@ -85,6 +85,9 @@ export class Spool {
     fsyncSync(fd);
     closeSync(fd);
     renameSync(tmp, this.cursorPath);
+    // The rename itself is only durable once the directory entry is synced.
+    const dfd = openSync(this.dir, 'r');
+    try { fsyncSync(dfd); } finally { closeSync(dfd); }
   }
 
   close(): void { closeSync(this.fd); }

@@ -10,6 +10,9 @@ export interface Sink {
   close?(): Promise<void>;
 }
 
+/** A failure retrying cannot fix (the endpoint rejected this alert); the dispatcher drops it at once. */
+export class PermanentError extends Error {}
+
 export interface LineFormat extends TextOptions, JsonOptions {
   /** json_output */
   json?: boolean;

@@ -83,3 +83,21 @@ test('non-2xx answers are retried with backoff until delivered', async () => {
   assert.equal(srv.received.length, 1);
   assert.equal(d.stats.delivered, 1);
 });
+
+test('a 4xx rejection is dropped at once (counted), not retried; 429 is retried', async () => {
+  const { createServer } = await import('node:http');
+  const codes = [400, 429, 200, 200];
+  const seen: string[] = [];
+  const srv = createServer((req, res) => { req.resume(); req.on('end', () => { seen.push(String(req.headers['x-vigil-alert-id'])); res.statusCode = codes.shift() ?? 200; res.end(); }); });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(srv.address() as import('node:net').AddressInfo).port}/`;
+  const d = new Dispatcher(new HttpSink({ url, format: 'json' }), { name: 'h', backoff: { baseMs: 2, maxMs: 5 } });
+  d.enqueue(testAlert(1));
+  d.enqueue(testAlert(2));
+  d.enqueue(testAlert(3));
+  assert.equal(await d.flush(5000), true);
+  await d.close();
+  srv.close();
+  assert.deepEqual(seen, ['id-1', 'id-2', 'id-2', 'id-3']);
+  assert.deepEqual([d.stats.dropped, d.stats.failures, d.stats.delivered], [1, 2, 2]);
+});
