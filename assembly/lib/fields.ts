@@ -151,22 +151,46 @@ export function s_user_name(uid: u32): bool {
   SP = slot_ptr(u + 8); SL = slot_len(u + 8); return true;
 }
 
-/** Bit-flag rendering (`O_WRONLY|O_CREAT`) from a table {u32 count, count x (u32 value, u32 off, u32 len)}. */
+/**
+ * Flag rendering as the field table prints evt.arg.flags (`O_WRONLY|O_CREAT`). The table is
+ * {u32 count, count x (u32 value, u32 off, u32 len)}: first the access-mode names (values within
+ * modeMask), then the bit flags widest first. Bits no name covers print as hex; nothing as "0".
+ */
 export function s_flags(v: u32, table: usize, pool: usize, modeMask: u32): bool {
   const n = load<u32>(table);
   const out = scratch_take(512);
   let len = 0;
+  let rest = v & ~modeMask;
   for (let k: u32 = 0; k < n; k++) {
     const e = table + 4 + <usize>(k * 12);
     const fv = load<u32>(e);
-    const hit = fv <= modeMask ? (v & modeMask) == fv : (fv != 0 && (v & fv) == fv);
+    let hit = false;
+    if (modeMask != 0 && k < 3) hit = (v & modeMask) == fv;
+    else if ((rest & fv) == fv) { hit = true; rest &= ~fv; }
     if (!hit) continue;
     const fl = <i32>load<u32>(e + 8);
-    if (len + fl + 1 > 512) break;
+    if (len + fl + 1 > 480) break;
     if (len > 0) { store<u8>(out + <usize>len, 124); len++; }
     memory.copy(out + <usize>len, pool + <usize>load<u32>(e + 4), <usize>fl); len += fl;
   }
+  if (rest != 0) {
+    if (len > 0) { store<u8>(out + <usize>len, 124); len++; }
+    store<u8>(out + <usize>len, 48); store<u8>(out + <usize>len + 1, 120); len += 2;
+    let digits = 0; let x = rest; while (x != 0) { digits++; x >>= 4; }
+    for (let d = digits - 1; d >= 0; d--) { const h = (rest >> (<u32>d * 4)) & 15; store<u8>(out + <usize>len, <u8>(h < 10 ? 48 + h : 87 + h)); len++; }
+  }
+  if (len == 0) { store<u8>(out, 48); len = 1; }
   SP = out; SL = len; return true;
+}
+
+/** Enum rendering: the name whose value equals v, else the decimal number. */
+export function s_enum(v: u32, table: usize, pool: usize): bool {
+  const n = load<u32>(table);
+  for (let k: u32 = 0; k < n; k++) {
+    const e = table + 4 + <usize>(k * 12);
+    if (load<u32>(e) == v) { SP = pool + <usize>load<u32>(e + 4); SL = <i32>load<u32>(e + 8); return true; }
+  }
+  IV = <i64>v; return s_dec(true);
 }
 
 /** A fixed string (from the literal pool or the module's own data). */

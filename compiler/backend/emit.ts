@@ -138,9 +138,14 @@ class TypeGen {
   private ancestors(e: Extract<IrExpr, { k: 'cmp' }>): string {
     const f = e.lhs.k === 'field' ? e.lhs.ref.field : '';
     const off = f === 'proc.aname' ? 32 : f === 'proc.aexe' ? 56 : 320;
-    const test = this.strCmp(e.op, `s_slot(a, ${off})`, this.literals(e), e);
     const name = `anc${this.helpers.length}_${this.ev.id}`;
-    this.helpers.push(`function ${name}(): bool {\n  for (let k = 1; k <= ${MAX_ANCESTORS}; k++) {\n    const a = cur_ancestor(k);\n    if (a == 0) return false;\n    if (${test}) return true;\n  }\n  return false;\n}`);
+    const every = e.op === 'in' || e.op === 'pmatch';
+    const none = e.op === '!=';
+    const test = this.strCmp(none ? '=' : e.op, `s_slot(a, ${off})`, this.literals(e), e);
+    // as the interpreter: `in`/`pmatch` need every ancestor (and one at least), `!=` none equal, the rest any
+    const onHit = every || none ? '' : 'return true;';
+    const onMiss = every || none ? 'return false;' : '';
+    this.helpers.push(`function ${name}(): bool {\n  let seen = false;\n  for (let k = 1; k <= ${MAX_ANCESTORS}; k++) {\n    const a = cur_ancestor(k);\n    if (a == 0) break;\n    seen = true;\n    if (${test}) { ${onHit} } else { ${none ? '' : onMiss} }\n    ${none ? `if (${test}) return false;` : ''}\n  }\n  return ${every || none ? 'seen' : 'false'};\n}`);
     return `${name}()`;
   }
 
@@ -216,7 +221,7 @@ function sharedKeys(rules: IrRule[], keys: WeakMap<object, string>): Set<string>
 
 const HEADER_IMPORTS = `import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP } from './lib/mem';
 import { str_eq, str_startswith, str_endswith, str_contains, str_icontains, str_cmp, str_glob, set_has, path_pmatch } from './lib/str';
-import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of } from './lib/fields';
+import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of } from './lib/fields';
 import { track_before, track_after } from './lib/track';
 export * from './lib/abi';
 `;
@@ -226,7 +231,8 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
   const keys = new WeakMap<object, string>();
   const diagnostics: Diagnostic[] = [];
   const bad = new Set<number>();
-  const enabled = rs.rules.filter((r) => r.enabled);
+  // One module filters one source; syscall rules are the only ones records carry.
+  const enabled = rs.rules.filter((r) => r.enabled && (r.source === 'syscall' || r.source === ''));
   const fns: string[] = [];
   const dispatch = new Map<number, number[]>();
   const bodies = new Map<number, { locals: string[]; lines: string[]; ids: number[] }>();

@@ -18,6 +18,8 @@ const C = { PRIV: 4, NAME: 32, REPO: 192, IMAGE: 456, NS: 720, POD: 880, TYPE: 1
 const hdrU32 = (off: number, signed = false) => `i_const(<i64>load<${signed ? 'i32' : 'u32'}>(rec + ${off}))`;
 const SIZES: Record<string, [number, boolean]> = { u8: [1, false], u16: [2, false], u32: [4, false], i32: [4, true], u64: [8, false], i64: [8, true] };
 
+function popcount(n: number): number { let c = 0; for (let x = n >>> 0; x; x &= x - 1) c++; return c; }
+
 function paramIndex(ev: EventDef, name: string): number { return ev.params.findIndex((p) => p.name === name); }
 
 /** fd entry expression for events that act on an fd, or null. */
@@ -51,12 +53,20 @@ function argAccess(ref: FieldRef, ev: EventDef | null, pool: Pool, name: string)
   if (!sz) return { unsupported: `${ref.field}.${name} of ${ev.name} (${p.type} parameter)` };
   const num = `i_param(rec, ${i}, ${sz[0]}, ${sz[1]})`;
   if (ref.type === 'int' || ref.type === 'bool') return { kind: 'int', expr: num };
+  if (p.type === 'u64' || p.type === 'i64') { /* s_dec handles the full range */ }
   if (ref.type === 'string') {
-    if ((p.fmt === 'flags' || p.fmt === 'enum') && p.flags) {
-      const table = pool.flags(FLAG_SETS[p.flags]);
+    if (p.fmt === 'enum' && p.flags) {
+      return { kind: 'str', expr: `(${num} && s_enum(<u32>IV, LIT + ${pool.flags(FLAG_SETS[p.flags])}, LIT))` };
+    }
+    if (p.fmt === 'flags' && p.flags) {
       // open flags carry a 2-bit access mode whose zero value (O_RDONLY) is still printed
-      const modeMask = p.flags === 'open_flags' ? 3 : 0;
-      return { kind: 'str', expr: `(${num} && s_flags(<u32>IV, LIT + ${table}, LIT, ${modeMask}))` };
+      const mode = p.flags === 'open_flags' || p.flags === 'dup3_flags';
+      const bits = FLAG_SETS[p.flags].filter(([, b]) => b !== 0 && !(p.flags === 'open_flags' && b <= 2)).sort((a, b) => popcount(b[1]) - popcount(a[1]));
+      const entries: Array<[string, number]> = mode ? [['O_RDONLY', 0], ['O_WRONLY', 1], ['O_RDWR', 2], ...bits] : bits;
+      return { kind: 'str', expr: `(${num} && s_flags(<u32>IV, LIT + ${pool.flags(entries)}, LIT, ${mode ? 3 : 0}))` };
+    }
+    if (p.fmt === 'errno' || p.fmt === 'fd' || p.fmt === 'hex' || p.fmt === 'oct' || p.fmt === 'caps') {
+      return { unsupported: `${ref.field} of ${ev.name} rendered as text (${p.fmt})` };
     }
     return { kind: 'str', expr: `s_dec(${num})` };
   }

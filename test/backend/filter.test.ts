@@ -15,7 +15,7 @@ const RULES = ruleset([
   rule(4, 'cmdline', cmp(field('proc.cmdline'), 'icontains', 'BASE64 -D'), ['execve']),
   rule(5, 'glob', cmp(field('proc.exepath'), 'glob', '/tmp/*/x?[0-9]'), ['execve']),
   rule(6, 'pmatch', cmp(field('fd.name'), 'pmatch', ['/var/lib', '/root']), ['openat']),
-  rule(7, 'ancestor', cmp({ ...field('proc.aname'), ref: { ...(field('proc.aname') as { ref: never }).ref, multi: true }, multi: true } as never, '=', 'containerd'), ['execve']),
+  rule(7, 'ancestor', cmp(field('proc.aname', undefined, 'string', true), '=', 'containerd'), ['execve']),
   rule(8, 'connect', and(cmp(field('fd.typechar'), '=', '4'), cmp(field('fd.name'), 'endswith', ':443')), ['connect']),
   rule(9, 'not root user', and(not(cmp(field('user.name'), '=', 'root')), cmp(field('user.uid'), '<', 1000n), cmp(field('container.image.repository'), 'startswith', 'docker.io/')), ['openat']),
   rule(10, 'flags text', cmp(field('evt.arg.flags', undefined, 'string'), 'contains', 'O_TRUNC'), ['openat']),

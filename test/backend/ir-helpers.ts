@@ -7,9 +7,9 @@ export const sp: Span = { file: 't.yaml', start: { line: 1, col: 1, offset: 0 },
 const STRING_FIELDS = /^(proc\.(name|exe|exepath|cmdline|pname|pexe|pexepath|pcmdline|cwd|args|aname|aexe|aexepath)|fd\.(name|directory|filename|typechar|type|l4proto)|user\.name|container\.(id|name|image|image\.repository)|k8s\.(ns|pod)\.name|evt\.(type|dir))$/;
 const BOOL_FIELDS = /^(evt\.is_open_read|evt\.is_open_write|container\.privileged|proc\.is_exe_(writable|upper_layer|from_memfd))$/;
 
-export function field(name: string, index?: number, type?: FieldType): ValueExpr {
+export function field(name: string, index?: number, type?: FieldType, multi = false): ValueExpr {
   const t: FieldType = type ?? (STRING_FIELDS.test(name) ? 'string' : BOOL_FIELDS.test(name) ? 'bool' : 'int');
-  return { k: 'field', ref: { field: name, ...(index !== undefined ? { arg: { kind: 'index' as const, value: index } } : {}), type: t, multi: false, span: sp }, type: t, multi: false, span: sp };
+  return { k: 'field', ref: { field: name, ...(index !== undefined ? { arg: { kind: 'index' as const, value: index } } : {}), type: t, multi, span: sp }, type: t, multi, span: sp };
 }
 export function L(v: Literal): ValueExpr {
   const t: FieldType = typeof v === 'bigint' ? 'int' : typeof v === 'boolean' ? 'bool' : 'string';
