@@ -38,8 +38,10 @@ const pick = <T>(r: Rng, xs: readonly T[]): T => xs[r.int(xs.length)];
 /** `record` may hold two records (socket then connect); `before` is the first one's event then. */
 export interface Generated { record: Uint8Array; event: Event; before?: Event }
 
+type SimThread = ThreadInfo & { fds: Map<number, FdInfo>; nextFd: number };
+
 export class World {
-  readonly threads = new Map<number, ThreadInfo & { fds: Map<number, FdInfo>; nextFd: number }>();
+  readonly threads = new Map<number, SimThread>();
   private num = 0;
   private nextTid = 1000;
 
@@ -49,8 +51,8 @@ export class World {
     mk(200, 50, 'nginx', CONTAINERS[0].id, 33); mk(300, 50, 'etcd', CONTAINERS[1].id); mk(400, 50, 'sh', CONTAINERS[2].id);
   }
 
-  private addThread(tid: number, ppid: number, comm: string, exepath: string, args: string[], cid: string, uid: number) {
-    const t = { tid, pid: tid, ppid, comm, exe: comm, exepath, args, cwd: '/', env: [], uid, gid: uid, loginuid: uid === 0 ? -1 >>> 0 : uid, tty: 0,
+  private addThread(tid: number, ppid: number, comm: string, exepath: string, args: string[], cid: string, uid: number): SimThread {
+    const t: SimThread = { tid, pid: tid, ppid, comm, exe: comm, exepath, args, cwd: '/', env: [] as string[], uid, gid: uid, loginuid: uid === 0 ? -1 >>> 0 : uid, tty: 0,
       containerId: cid, parent: this.threads.get(ppid), fds: new Map<number, FdInfo>(), nextFd: 3 };
     this.threads.set(tid, t);
     return t;
