@@ -8,6 +8,7 @@ import { formatDiagnostic } from '../../compiler/diag.js';
 import { fieldTable } from '../../compiler/fields/index.js';
 import { evaluate, getterFor } from '../../compiler/interp/index.js';
 import type { Event } from '../../schema/model.js';
+import type { AuditEvent } from '../../compiler/fields/k8saudit-event.js';
 
 export const RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
 
@@ -24,12 +25,14 @@ export function compileOrThrow(files: string[]): FrontEndResult {
   return r;
 }
 
-export function firedRules(compiled: FrontEndResult, ev: Event): string[] {
-  const table = fieldTable('syscall');
-  if (!table) throw new Error('no syscall field table');
+/** Rules of `source` that fire on the event (an Event for syscall, an AuditEvent for k8s_audit). */
+export function firedRules(compiled: FrontEndResult, ev: Event | AuditEvent, source = 'syscall'): string[] {
+  const table = fieldTable(source);
+  if (!table) throw new Error(`no ${source} field table`);
   const get = getterFor(table, ev);
+  const type = source === 'syscall' ? (ev as Event).type : undefined;
   return compiled.ruleset.rules
-    .filter((r) => r.enabled && r.source === 'syscall' && (r.eventTypes === null || r.eventTypes.includes(ev.type)))
+    .filter((r) => r.enabled && r.source === source && (r.eventTypes === null || type === undefined || r.eventTypes.includes(type)))
     .filter((r) => evaluate(r.condition, get))
     .map((r) => r.name);
 }

@@ -5,14 +5,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { buildEvent, type EventSpec } from './events.js';
+import { buildAuditEvent, type AuditSpec } from './audit-events.js';
 import { compileOrThrow, defaultRuleFiles, firedRules } from './engine.js';
 import type { FrontEndResult } from '../../compiler/frontend.js';
 import { EVENTS_BY_NAME } from '../../schema/events.js';
 
 const CASES_DIR = fileURLToPath(new URL('./cases', import.meta.url));
 
-interface Case { name: string; event: EventSpec; also?: string[]; rules?: string }
-interface RuleCases { rule: string; fires: Case[]; quiet: Case[] }
+interface Case { name: string; event?: EventSpec; audit?: AuditSpec; also?: string[]; rules?: string }
+interface RuleCases { rule: string; source?: string; fires: Case[]; quiet: Case[] }
+
+const fire = (rc: RuleCases, c: Case) => (rc.source === 'k8s_audit'
+  ? firedRules(rulesFor(c.rules), buildAuditEvent(c.audit!), 'k8s_audit')
+  : firedRules(rulesFor(c.rules), buildEvent(c.event!))).sort();
 
 const themes = readdirSync(CASES_DIR).filter((f) => f.endsWith('.yaml')).sort();
 const allCases: Array<RuleCases & { file: string }> = themes.flatMap((f) =>
@@ -35,12 +40,10 @@ for (const rc of allCases) {
   test(`${rc.file}: ${rc.rule}`, () => {
     assert.ok(rulesFor().ruleset.rules.some((r) => r.name === rc.rule), `no rule named ${rc.rule}`);
     for (const c of rc.fires) {
-      const fired = firedRules(rulesFor(c.rules), buildEvent(c.event)).sort();
-      assert.deepEqual(fired, [rc.rule, ...(c.also ?? [])].sort(), `fires: ${c.name}`);
+      assert.deepEqual(fire(rc, c), [rc.rule, ...(c.also ?? [])].sort(), `fires: ${c.name}`);
     }
     for (const c of rc.quiet) {
-      const fired = firedRules(rulesFor(c.rules), buildEvent(c.event)).sort();
-      assert.deepEqual(fired, [...(c.also ?? [])].sort(), `quiet: ${c.name}`);
+      assert.deepEqual(fire(rc, c), [...(c.also ?? [])].sort(), `quiet: ${c.name}`);
     }
   });
 }
@@ -56,16 +59,20 @@ test('every rule has a description, a priority, MITRE tags and an output naming 
   const required = ['%proc.name', '%proc.pname', '%user.name', '%container.id', '%container.image.repository', '%k8s.pod.name', '%k8s.ns.name'];
   for (const r of rulesFor().ruleset.rules) {
     assert.ok(r.desc.trim().length > 40, `${r.name}: desc`);
+    if (r.source === 'k8s_audit') {
+      for (const f of ['%ka.user.name', '%ka.target.namespace']) assert.ok(r.output.includes(f), `${r.name}: output lacks ${f}`);
+    }
     assert.ok(r.priority, `${r.name}: priority`);
     assert.ok(r.tags.some((t) => /^mitre_[a-z_]+$/.test(t)), `${r.name}: mitre_ tactic tag in ${r.tags}`);
     assert.ok(r.tags.some((t) => /^T\d{4}(\.\d{3})?$|^TA\d{4}$/.test(t)), `${r.name}: ATT&CK technique tag in ${r.tags}`);
+    if (r.source !== 'syscall') continue;
     for (const f of required) assert.ok(r.output.includes(f), `${r.name}: output lacks ${f}`);
     assert.ok(r.eventTypes !== null && r.eventTypes.length > 0, `${r.name}: must be limited to event types`);
   }
 });
 
 test('rules use only event types the capture schema has', () => {
-  for (const r of rulesFor().ruleset.rules) {
+  for (const r of rulesFor().ruleset.rules.filter((x) => x.source === 'syscall')) {
     for (const t of r.eventTypes ?? []) assert.ok(EVENTS_BY_NAME.has(t), `${r.name}: event type ${t} is not in schema/events.ts`);
   }
   assert.deepEqual(rulesFor().ruleset.eventTypes.syscall?.filter((t) => !EVENTS_BY_NAME.has(t)), []);
@@ -80,7 +87,7 @@ test('users can silence a rule through its exception without editing the default
 });
 
 test('the default set loads beside Falco\'s own rule files without errors or name clashes', () => {
-  const falco = ['falco_rules.yaml', 'falco-incubating_rules.yaml'].map((f) => fileURLToPath(new URL(`../../../shared/falco/rules/${f}`, import.meta.url)));
+  const falco = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'k8s_audit_rules.yaml'].map((f) => fileURLToPath(new URL(`../../../shared/falco/rules/${f}`, import.meta.url)));
   const both = compileOrThrow([...falco, ...defaultRuleFiles()]);
   const alone = rulesFor();
   const falcoOnly = compileOrThrow(falco);
