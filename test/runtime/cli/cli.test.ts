@@ -70,7 +70,7 @@ test('rules validate delegates to the rule compiler CLI', async () => {
 
 test('vigil run: metrics and health while running; SIGTERM drains every queued alert then exits 0', async () => {
   const srv = await startServer();
-  srv.delayMs = 15;
+  srv.delayMs = 100; // 20 alerts take ~2 s to drain, so some are surely still queued at SIGTERM
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, 'run',
     '-o', 'stdout_output.enabled=false', '-o', 'http_output.enabled=true', '-o', `http_output.url=${srv.url}`,
     '-o', 'webserver.listen_port=0', '-o', 'shutdown_timeout_ms=10000'],
