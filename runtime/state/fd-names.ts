@@ -19,7 +19,7 @@ export function familyType(family: number): FdType {
   return family === 2 ? 'ipv4' : family === 10 ? 'ipv6' : family === 1 ? 'unix' : family === 16 ? 'netlink' : 'unknown';
 }
 
-/** Fills the socket side of an fd from a tuple as the kernel reported it for this process. */
+/** Fills an fd from a tuple, which drivers write client -> server whichever end this process holds. */
 export function applyTuple(fd: FdInfo, t: SockTuple, isServer: boolean): void {
   if (t.family === 1) { fd.type = 'unix'; if (t.path) fd.name = t.path; return; }
   if (t.family !== 2 && t.family !== 10) return;
@@ -33,6 +33,7 @@ export function applyBind(fd: FdInfo, a: SockAddr): void {
   if (a.family === 1) { fd.type = 'unix'; fd.name = a.path ?? fd.name; return; }
   if (a.family !== 2 && a.family !== 10) return;
   fd.type = familyType(a.family);
-  fd.sip = a.addr; fd.sport = a.port; fd.isServer = true;
+  // The model keeps the client in sip/sport and the server in dip/dport; a bound socket is a server's end.
+  fd.dip = a.addr; fd.dport = a.port; fd.isServer = true;
   fd.name = `${a.addr}:${a.port}`;
 }

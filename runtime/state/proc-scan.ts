@@ -40,7 +40,7 @@ export function socketTable(procRoot = '/proc'): Map<number, SockRow> {
   return out;
 }
 
-function fdOf(num: number, target: string, socks: Map<number, SockRow>): FdInfo {
+function fdOf(num: number, target: string, socks: Map<number, SockRow>, listening: Set<string>): FdInfo {
   const m = /^(socket|pipe|anon_inode):\[?([^\]]*)\]?$/.exec(target);
   if (!m) return { num, type: target.startsWith('/memfd:') ? 'memfd' : 'file', name: target.replace(/ \(deleted\)$/, '') };
   if (m[1] === 'pipe') return { num, type: 'pipe', name: '', ino: Number(m[2]) };
@@ -52,8 +52,12 @@ function fdOf(num: number, target: string, socks: Map<number, SockRow>): FdInfo 
   const ino = Number(m[2]);
   const s = socks.get(ino);
   if (!s) return { num, type: 'unix', name: '', ino };
-  if (s.listen) return { num, type: s.type, name: `${s.sip}:${s.sport}`, l4proto: s.l4proto, sip: s.sip, sport: s.sport, isServer: true, ino };
-  return { num, type: s.type, name: `${s.sip}:${s.sport}->${s.dip}:${s.dport}`, l4proto: s.l4proto, sip: s.sip, sport: s.sport, dip: s.dip, dport: s.dport, connected: true, ino };
+  // /proc/net lists local then remote; the model wants client then server. A connection whose
+  // local port is one this host listens on is the server's end, as Falco guesses too.
+  if (s.listen) return { num, type: s.type, name: `${s.sip}:${s.sport}`, l4proto: s.l4proto, dip: s.sip, dport: s.sport, isServer: true, ino };
+  const server = listening.has(`${s.l4proto}:${s.sport}`);
+  const [cip, cport, sip, sport] = server ? [s.dip, s.dport, s.sip, s.sport] : [s.sip, s.sport, s.dip, s.dport];
+  return { num, type: s.type, name: `${cip}:${cport}->${sip}:${sport}`, l4proto: s.l4proto, sip: cip, sport: cport, dip: sip, dport: sport, isServer: server, connected: true, ino };
 }
 
 export interface ScanOptions { procRoot?: string; maxThreads?: number; fds?: boolean }
@@ -62,7 +66,8 @@ export interface ScanOptions { procRoot?: string; maxThreads?: number; fds?: boo
 export function seedFromProc(state: State, opts: ScanOptions = {}): number {
   const root = opts.procRoot ?? '/proc';
   const max = opts.maxThreads ?? state.threads.limits.threads;
-  const socks = opts.fds === false ? new Map() : socketTable(root);
+  const socks = opts.fds === false ? new Map<number, SockRow>() : socketTable(root);
+  const listening = new Set([...socks.values()].filter((x) => x.listen).map((x) => `${x.l4proto}:${x.sport}`));
   let added = 0;
   for (const pidDir of list(root)) {
     if (!/^\d+$/.test(pidDir) || added >= max) continue;
@@ -86,7 +91,7 @@ export function seedFromProc(state: State, opts: ScanOptions = {}): number {
     if (opts.fds !== false) {
       for (const fd of list(`${base}/fd`)) {
         const target = link(`${base}/fd/${fd}`);
-        if (target !== undefined) state.threads.setFd(main, fdOf(Number(fd), target, socks));
+        if (target !== undefined) state.threads.setFd(main, fdOf(Number(fd), target, socks, listening));
       }
     }
     for (const t of list(`${base}/task`)) {

@@ -100,8 +100,9 @@ export function readFdList(blockType: number, body: Uint8Array, offset: number):
     switch (t) {
       case 3: { const sip = ip4(c.u32()), dip = ip4(c.u32()), sport = c.u16(), dport = c.u16(); Object.assign(fd, { sip, dip, sport, dport, l4proto: L4[c.u8()], name: `${sip}:${sport}->${dip}:${dport}` }); break; }
       case 4: { const sip = ip6(c.bytes(16)), dip = ip6(c.bytes(16)), sport = c.u16(), dport = c.u16(); Object.assign(fd, { sip, dip, sport, dport, l4proto: L4[c.u8()], name: `${sip}:${sport}->${dip}:${dport}` }); break; }
-      case 5: { const ip = ip4(c.u32()), port = c.u16(); Object.assign(fd, { sip: ip, sport: port, l4proto: L4[c.u8()], isServer: true, name: `${ip}:${port}` }); break; }
-      case 6: { const ip = ip6(c.bytes(16)), port = c.u16(); Object.assign(fd, { sip: ip, sport: port, l4proto: L4[c.u8()], isServer: true, name: `${ip}:${port}` }); break; }
+      // Listening sockets: the model keeps the server's end in dip/dport.
+      case 5: { const ip = ip4(c.u32()), port = c.u16(); Object.assign(fd, { dip: ip, dport: port, l4proto: L4[c.u8()], isServer: true, name: `${ip}:${port}` }); break; }
+      case 6: { const ip = ip6(c.bytes(16)), port = c.u16(); Object.assign(fd, { dip: ip, dport: port, l4proto: L4[c.u8()], isServer: true, name: `${ip}:${port}` }); break; }
       case 8: c.u64(); c.u64(); fd.name = c.str16(4096); break;
       case 16: fd.openFlags = c.u32(); fd.name = c.str16(4096); if (subLen && c.pos + 4 <= start + subLen) fd.dev = c.u32(); break;
       case 0: case 10: break;

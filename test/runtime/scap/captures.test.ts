@@ -49,7 +49,7 @@ test('cat_write: one execve, 4 opens; `evt.type=open and proc.name=cat` fires on
   const { events } = await replay('cat_write.scap');
   assert.equal(events.filter((e) => e.type === 'execve').length, 1);
   assert.equal(events.filter((e) => e.type === 'open').length, 4);
-  // compiler/interp has no evaluator yet: the rule's two fields are read straight off the Events.
+  // The rule's two fields read straight off the Events; the interpreter test below runs the rule itself.
   const hits = events.filter((e) => e.type === 'open' && e.thread.comm === 'cat').map((e) => e.fd?.name);
   assert.deepEqual(hits, ['/etc/ld.so.cache', '/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/locale/locale-archive', '/dev/null']);
   const exec = events.find((e) => e.type === 'execve')!;
@@ -70,6 +70,7 @@ test('connect_localhost: the connect to 127.0.0.1 carries the socket tuple as fd
   assert.equal(c.length, 1);
   const fd = c[0].fd!;
   assert.equal(fd.name, '127.0.0.1:47192->127.0.0.1:80');
+  // The model keeps the client end in sip/sport and the server end in dip/dport (Falco's fd.cport/fd.sport).
   assert.equal(fd.sip, '127.0.0.1'); assert.equal(fd.sport, 47192);
   assert.equal(fd.dip, '127.0.0.1'); assert.equal(fd.dport, 80);
   assert.equal(fd.type, 'ipv4'); assert.equal(fd.l4proto, 'tcp'); assert.equal(fd.isServer, false);
@@ -96,4 +97,32 @@ test('buffer and stream replays agree event for event', async () => {
   const plain = (e: ReplayEvent) => JSON.stringify([e.num, e.name, e.record.params], (_k, v) => (v instanceof Uint8Array ? [...v] : typeof v === 'bigint' ? String(v) : v));
   assert.equal(again.length, items.length);
   assert.deepEqual(again.map(plain), items.map(plain));
+});
+
+test('through the reference interpreter: the open rule fires 4 times, the connect rule once', async () => {
+  const { compileFrontEnd } = await import('../../../compiler/frontend.js');
+  const { fieldTable } = await import('../../../compiler/fields/index.js');
+  const { evaluate, getterFor } = await import('../../../compiler/interp/index.js');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/vigil-scap-rules-`);
+  const file = `${dir}/rules.yaml`;
+  writeFileSync(file, [
+    '- rule: cat opens', '  desc: t', '  condition: evt.type=open and proc.name=cat', '  output: "%fd.name"', '  priority: NOTICE',
+    '- rule: connect localhost', '  desc: t',
+    '  condition: evt.type=connect and fd.name="127.0.0.1:47192->127.0.0.1:80" and fd.sip=127.0.0.1 and fd.sport=80 and fd.cip=127.0.0.1 and fd.cport=47192 and fd.lport=47192 and fd.rport=80 and fd.l4proto=tcp',
+    '  output: "%fd.name"', '  priority: NOTICE', '',
+  ].join('\n'));
+  try {
+    const fe = compileFrontEnd([file]);
+    assert.deepEqual(fe.diagnostics.filter((d) => d.severity === 'error'), []);
+    const table = fieldTable('syscall')!;
+    const fired = async (capture: string) => {
+      const out: string[] = [];
+      for (const e of (await replay(capture)).events) for (const r of fe.ruleset.rules) if (evaluate(r.condition, getterFor(table, e))) out.push(`${r.name}: ${e.fd?.name}`);
+      return out;
+    };
+    assert.deepEqual(await fired('cat_write.scap'), ['/etc/ld.so.cache', '/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/locale/locale-archive', '/dev/null'].map((n) => `cat opens: ${n}`));
+    assert.deepEqual(await fired('connect_localhost.scap'), ['connect localhost: 127.0.0.1:47192->127.0.0.1:80']);
+  } finally { rmSync(dir, { recursive: true }); }
 });

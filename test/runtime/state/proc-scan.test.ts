@@ -30,11 +30,14 @@ test('seedFromProc finds this process, its parent, a file and its sockets', asyn
     assert.ok(s.threads.get(process.ppid), 'the parent is there too, for proc.pname');
     const fds = [...s.threads.fds(me).values()];
     assert.equal(fds.find((f) => f.num === fd)?.name, `${dir}/held.txt`);
-    const listening = fds.find((f) => f.isServer && f.sport === port);
+    const listening = fds.find((f) => f.isServer && f.dport === port && !f.connected);
     assert.equal(listening?.name, `127.0.0.1:${port}`);
     const cl = fds.find((f) => f.dport === port && !f.isServer);
     assert.equal(cl?.name, `127.0.0.1:${client.localPort}->127.0.0.1:${port}`);
     assert.equal(cl?.l4proto, 'tcp');
+    // This process also holds the accepted end: the same tuple, client first, marked as the server.
+    const acc = fds.find((f) => f.isServer && f.connected && f.sport === client.localPort);
+    assert.equal(acc?.name, cl?.name);
   } finally {
     client.destroy(); server.close(); closeSync(fd); rmSync(dir, { recursive: true });
   }

@@ -100,6 +100,7 @@ test('sockets: client connect and server accept name the fd as Falco does', () =
   step(s, rec('socket', 200, { fd: 4, domain: 10, type: 1, proto: 0 }));
   const b = step(s, rec('bind', 200, { res: 0, fd: 4, addr: { family: 10, addr: '::', port: 8080 } }));
   assert.equal(b.fd?.isServer, true);
+  assert.equal(b.fd?.dport, 8080, 'a bound port is the server end');
   const a = step(s, rec('accept4', 200, { fd: 5, tuple: { family: 10, sip: '::1', sport: 5555, dip: '::1', dport: 8080 }, queuepct: 0, flags: 0 }));
   assert.equal(a.fd?.name, '::1:5555->::1:8080');
   assert.equal(a.fd?.isServer, true);
