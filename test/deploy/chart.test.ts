@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { renderChart, type RenderedDoc } from '../../scripts/deploy/helm-template.js';
 import { manifestText, MANIFEST_FILE } from '../../scripts/deploy/render-manifests.js';
 import { validateObject } from './validate.js';
+import { unknownFieldErrors } from './strict-fields.js';
 
 const find = (docs: RenderedDoc[], kind: string, name?: string) =>
   docs.filter((d) => d.obj.kind === kind && (name === undefined || d.obj.metadata.name === name)).map((d) => d.obj);
@@ -71,6 +72,16 @@ test('the schema check is live: a broken object is rejected', async () => {
   const cr = structuredClone(one(renderChart(), 'ClusterRole'));
   cr.rules = 'everything';
   await assert.rejects(validateObject(cr), /rules/);
+});
+
+test('strict: no object has a field its Kubernetes API type lacks (default and non-default)', () => {
+  assert.deepEqual(unknownFieldErrors(renderChart().map((d) => d.obj), 'default'), []);
+  assert.deepEqual(unknownFieldErrors(renderChart({ values: [NON_DEFAULT] }).map((d) => d.obj), 'non-default'), []);
+  const ds = structuredClone(one(renderChart(), 'DaemonSet'));
+  ds.spec.template.spec.containers[0].volumeMounts[0].readonly = true;
+  const errs = unknownFieldErrors([ds], 'live');
+  assert.equal(errs.length, 1);
+  assert.match(errs[0]!, /'"readonly"' does not exist in type 'IVolumeMount'/);
 });
 
 test('DaemonSet: privileged on every node with host PID, mounts, probes, resources', () => {
