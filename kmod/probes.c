@@ -24,6 +24,17 @@ static const u8 sys_to_evt[NR_syscalls] = {
 static DECLARE_BITMAP(sys_wanted, NR_syscalls);
 static DECLARE_BITMAP(evt_wanted, VIGIL_INTEREST_WORDS * 64);
 
+/*
+ * A successful execveat was seen to reach sys_exit with the syscall number of execve, so the
+ * event chosen at entry is remembered per task (slot by tid; a collision only costs the
+ * fallback to the exit-time number).
+ */
+struct exec_slot {
+	pid_t tid;
+	u16 evt;
+};
+static struct exec_slot exec_slots[64];
+
 static bool is_enter_event(unsigned int evt)
 {
 	switch (evt) {
@@ -73,6 +84,8 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	if (!is_enter_event(evt) || in_compat_syscall())
 		return;
 	syscall_get_arguments(current, regs, args);
+	WRITE_ONCE(exec_slots[current->pid & 63].evt, evt);
+	WRITE_ONCE(exec_slots[current->pid & 63].tid, current->pid);
 	vigil_execve_enter(evt, args);
 }
 
@@ -89,6 +102,14 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	evt = sys_to_evt[id];
 	/* On x86-64 the argument registers survive the syscall; only ax holds the result. */
 	syscall_get_arguments(current, regs, args);
+	if (evt == VIGIL_EVT_EXECVE || evt == VIGIL_EVT_EXECVEAT) {
+		struct exec_slot *slot = &exec_slots[current->pid & 63];
+
+		if (READ_ONCE(slot->tid) == current->pid) {
+			evt = READ_ONCE(slot->evt);
+			WRITE_ONCE(slot->tid, 0);
+		}
+	}
 	switch (evt) {
 	case VIGIL_EVT_EXECVE:
 	case VIGIL_EVT_EXECVEAT:

@@ -34,7 +34,7 @@ set +e
 timeout "${VIGIL_KMOD_TIMEOUT:-270}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1G \
 	-nographic -nodefaults -serial stdio -no-reboot \
 	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 vigil_mode=$MODE" \
+	-append "console=ttyS0 panic=-1 loglevel=4 vigil_mode=$MODE vigil_only=${VIGIL_ONLY:-}" \
 	-virtfs local,path=/usr,mount_tag=usr,security_model=none,readonly=on \
 	-virtfs local,path="$ROOT",mount_tag=repo,security_model=none,readonly=on \
 	-virtfs local,path="$OUT",mount_tag=out,security_model=none \

@@ -23,6 +23,7 @@ async function main() {
   const dev = new Device();
   try { out.scenarios = runScenarios(dev); } finally { dev.close(); unload(); }
   write();
+  if (process.env.VIGIL_ONLY) return;
   const stress: Record<string, unknown> = {};
   out.stress = stress;
   for (const [name, fn] of [['drops', dropAccounting], ['unload', unloadCycles]] as const) {
