@@ -36,32 +36,33 @@ const EMPTY: u32 = 0, USED: u32 = 1, GONE: u32 = 2;
 
 @inline function mix(x: u64): u32 { return <u32>((x * 0x9E3779B97F4A7C15) >> 32); }
 
-/** Open-addressing probe for `key`; returns the entry or, when `create`, a fresh one (0 when full). */
+/** Longest probe run; a full neighbourhood evicts its home entry instead of scanning the table. */
+const MAX_PROBE: u32 = 32;
+
+/**
+ * Open-addressing probe for `key`; returns the entry or, when `create`, a fresh one. Probes are
+ * bounded so a table filled by leaked entries (exits the host never saw) costs no more than
+ * MAX_PROBE compares; inserting into a full neighbourhood evicts its home entry.
+ */
 function probe(base: usize, slots: u32, size: usize, keyOff: usize, stateOff: usize, key: u64, wide: bool, create: bool): usize {
   const mask = slots - 1;
-  let i = mix(key) & mask;
+  const home = mix(key) & mask;
+  let i = home;
   let free: usize = 0;
-  for (let n: u32 = 0; n < slots; n++) {
+  for (let n: u32 = 0; n < MAX_PROBE; n++) {
     const e = base + <usize>i * size;
     const st = load<u32>(e + stateOff);
-    if (st == EMPTY) {
-      if (!create) return 0;
-      const at = free != 0 ? free : e;
-      memory.fill(at, 0, size);
-      if (wide) store<u64>(at + keyOff, key); else store<u32>(at + keyOff, <u32>key);
-      store<u32>(at + stateOff, USED);
-      return at;
-    }
+    if (st == EMPTY) { if (free == 0) free = e; break; }
     if (st == USED && (wide ? load<u64>(e + keyOff) == key : <u64>load<u32>(e + keyOff) == key)) return e;
     if (st == GONE && free == 0) free = e;
     i = (i + 1) & mask;
   }
-  if (create && free != 0) {
-    memory.fill(free, 0, size);
-    if (wide) store<u64>(free + keyOff, key); else store<u32>(free + keyOff, <u32>key);
-    store<u32>(free + stateOff, USED);
-  }
-  return create ? free : 0;
+  if (!create) return 0;
+  const at = free != 0 ? free : base + <usize>home * size;
+  memory.fill(at, 0, size);
+  if (wide) store<u64>(at + keyOff, key); else store<u32>(at + keyOff, <u32>key);
+  store<u32>(at + stateOff, USED);
+  return at;
 }
 
 export function thread_get(tid: u32): usize { return tid == 0 ? 0 : probe(THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, false); }
