@@ -6,6 +6,7 @@ import { renderChart, type RenderedDoc } from '../../scripts/deploy/helm-templat
 import { manifestText, MANIFEST_FILE } from '../../scripts/deploy/render-manifests.js';
 import { validateObject } from './validate.js';
 import { unknownFieldErrors } from './strict-fields.js';
+import { loadConfig } from '../../runtime/config/load.js';
 
 const find = (docs: RenderedDoc[], kind: string, name?: string) =>
   docs.filter((d) => d.obj.kind === kind && (name === undefined || d.obj.metadata.name === name)).map((d) => d.obj);
@@ -23,7 +24,8 @@ const NON_DEFAULT = {
   agent: { extraEnv: [{ name: 'VIGIL_DEBUG', value: '1' }], nodeSelector: { 'kubernetes.io/os': 'linux' }, loadModule: false },
   customRules: { 'tuning.yaml': '- list: vigil_package_managers\n  items: [my-installer]\n  override:\n    items: append\n' },
   serviceMonitor: { enabled: true, labels: { release: 'prom' } },
-  k8sAudit: { enabled: true, replicas: 2, tlsSecretName: 'audit-tls' },
+  k8sAudit: { enabled: true, replicas: 2, tlsSecretName: 'audit-tls', tokenSecretName: 'audit-token' },
+  config: { priority: 'warning', http_output: { enabled: true, url: 'https://siem.example/vigil' }, rate_limit: { enabled: true } },
 };
 
 test('default render: every object passes the Kubernetes OpenAPI schema', async () => {
@@ -44,7 +46,9 @@ test('non-default render (audit endpoint, ServiceMonitor, custom rules) passes t
   const audit = one(docs, 'Deployment', 'sec-agent-audit');
   assert.equal(audit.spec.replicas, 2);
   const c = audit.spec.template.spec.containers[0];
-  assert.ok(c.args.includes('0.0.0.0:9765'));
+  assert.ok(c.args.includes('k8s_audit.listen_port=9765'));
+  assert.ok(c.args.includes('k8s_audit.token_file=/etc/vigil/token/token'));
+  assert.equal(audit.spec.template.spec.volumes.find((v: any) => v.name === 'token').secret.secretName, 'audit-token');
   assert.deepEqual(c.ports.find((p: any) => p.name === 'audit'), { name: 'audit', containerPort: 9765, protocol: 'TCP' });
   assert.equal(audit.spec.template.spec.volumes.find((v: any) => v.name === 'tls').secret.secretName, 'audit-tls');
   assert.notEqual(c.securityContext.privileged, true);
@@ -63,6 +67,28 @@ test('non-default render (audit endpoint, ServiceMonitor, custom rules) passes t
   assert.equal(agent.env.find((e: any) => e.name === 'VIGIL_LOAD_MODULE').value, 'false');
   assert.equal(agent.env.find((e: any) => e.name === 'VIGIL_DEBUG').value, '1');
   assert.deepEqual(ds.spec.template.spec.nodeSelector, { 'kubernetes.io/os': 'linux' });
+});
+
+test('the agent config the chart renders is accepted by the agent\'s own config loader', () => {
+  for (const values of [[], [NON_DEFAULT]]) {
+    const docs = renderChart({ values });
+    const cm = docs.find((d) => d.obj.kind === 'ConfigMap' && !d.obj.metadata.name.endsWith('-rules'))!.obj;
+    const cfg = loadConfig({ file: 'config.yaml', text: cm.data['config.yaml'] });
+    const ds = one(docs, 'DaemonSet');
+    const c = ds.spec.template.spec.containers[0];
+    assert.equal(cfg.webserver.listen_port, c.ports.find((p: any) => p.name === 'http').containerPort);
+    assert.equal(cfg.webserver.listen_address, '0.0.0.0', 'probes reach the pod IP');
+    assert.ok(cfg.outputs_queue.spool_dir.startsWith(c.volumeMounts.find((m: any) => m.name === 'spool').mountPath + '/'));
+    assert.deepEqual(cfg.rules_files.slice(0, 1), ['/usr/lib/vigil/rules/macros.yaml']);
+    assert.equal(cfg.rules_files.at(-1), c.volumeMounts.find((m: any) => m.name === 'rules').mountPath);
+    assert.deepEqual(c.args, ['run', '--config', c.volumeMounts.find((m: any) => m.name === 'config').mountPath]);
+  }
+  const cfg = loadConfig({ file: 'config.yaml', text: one(renderChart({ values: [NON_DEFAULT] }), 'ConfigMap', 'sec-agent').data['config.yaml'] });
+  assert.equal(cfg.http_output.url, 'https://siem.example/vigil');
+  assert.equal(cfg.priority, 'warning');
+  // A typo in values.config is caught by the agent at start, naming the key.
+  const bad = one(renderChart({ values: [{ config: { stdout_ouput: { enabled: true } } }] }), 'ConfigMap', 'vigil');
+  assert.throws(() => loadConfig({ file: 'config.yaml', text: bad.data['config.yaml'] }), /stdout_ouput/);
 });
 
 test('the schema check is live: a broken object is rejected', async () => {
