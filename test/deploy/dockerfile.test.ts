@@ -27,6 +27,7 @@ test('every COPY source of deploy/Dockerfile exists', () => {
 
 test('the image runs the package\'s vigil bin through the entrypoint, with the rules the chart loads', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  assert.ok(existsSync(join(ROOT, pkg.bin.vigil!)), `${pkg.bin.vigil} exists`);
   assert.match(dockerfile, new RegExp(`ln -s /usr/lib/vigil/${pkg.bin.vigil!.replace('.', '\\.')} /usr/local/bin/vigil`));
   assert.match(dockerfile, /ENTRYPOINT \["\/usr\/local\/bin\/vigil-entrypoint"\]/);
   assert.match(dockerfile, /npm ci --omit=dev/);
