@@ -65,7 +65,17 @@ void vigil_set_interest(const u64 *events)
 		else
 			clear_bit(evt, evt_wanted);
 	}
+	/* An exec may leave under the other exec's number: either event needs both hooks. */
+	if (test_bit(VIGIL_EVT_EXECVE, evt_wanted) || test_bit(VIGIL_EVT_EXECVEAT, evt_wanted)) {
+		set_bit(__NR_execve, sys_wanted);
+		set_bit(__NR_execveat, sys_wanted);
+	} else {
+		clear_bit(__NR_execve, sys_wanted);
+		clear_bit(__NR_execveat, sys_wanted);
+	}
 	for (nr = 0; nr < NR_syscalls; nr++) {
+		if (nr == __NR_execve || nr == __NR_execveat)
+			continue;
 		if (sys_to_evt[nr] && test_bit(sys_to_evt[nr], evt_wanted))
 			set_bit(nr, sys_wanted);
 		else
@@ -86,7 +96,8 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	syscall_get_arguments(current, regs, args);
 	WRITE_ONCE(exec_slots[current->pid & 63].evt, evt);
 	WRITE_ONCE(exec_slots[current->pid & 63].tid, current->pid);
-	vigil_execve_enter(evt, args);
+	if (vigil_event_wanted(evt))
+		vigil_execve_enter(evt, args);
 }
 
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
@@ -109,6 +120,8 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 			evt = READ_ONCE(slot->evt);
 			WRITE_ONCE(slot->tid, 0);
 		}
+		if (!vigil_event_wanted(evt))
+			return;
 	}
 	switch (evt) {
 	case VIGIL_EVT_EXECVE:
