@@ -49,6 +49,22 @@ export const SCENARIOS: Scenario[] = [
     const cid = randomBytes(32).toString('hex');
     containerShell(dev, `/sys/fs/cgroup/kubepods.slice/crio-${cid}.scope`, cid.slice(0, 12));
   }],
+  ['shell in a podman container', (dev) => {
+    const cid = randomBytes(32).toString('hex');
+    containerShell(dev, `/sys/fs/cgroup/machine.slice/libpod-${cid}.scope`, cid.slice(0, 12));
+  }],
+  ['shell in a containerd (kubepods, bare id) container', (dev) => {
+    const cid = randomBytes(32).toString('hex');
+    containerShell(dev, `/sys/fs/cgroup/kubepods/burstable/pod1234/${cid}`, cid.slice(0, 12));
+  }],
+  ['a 64-char cgroup name that is not hex stays on the host', (dev) => {
+    const dir = `/sys/fs/cgroup/docker/${'z'.repeat(64)}`;
+    mkdirSync(dir, { recursive: true });
+    const recs = capture(dev, () => run('/bin/sh', ['-c', `echo $$ > ${dir}/cgroup.procs && exec /bin/sh -c /usr/bin/true`]));
+    const inside = only(recs, 'execve', (r) => r.params.res === 0 && r.header.comm === 'true');
+    assert.equal(inside.length, 1);
+    assert.equal(inside[0].header.containerId, 'host');
+  }],
   ['read of /etc/shadow', (dev) => {
     const recs = capture(dev, () => run('/bin/cat', ['/etc/shadow']));
     const open = one(recs, 'openat', (r) => r.params.name === '/etc/shadow');
