@@ -15,8 +15,29 @@ let THR: usize = 0; let THR_DONE = false;
 let CTR: usize = 0; let CTR_DONE = false;
 let SCR: usize = 0;   // bump pointer into the scratch area for this event
 
+let EPOCH: u32 = 1;  // bumped per event; a field cache entry is valid while its epoch matches
+let FD_I: i32 = -1; let FD_E: usize = 0;
+
 export function begin_event(rec: usize): void {
-  REC = rec; THR_DONE = false; CTR_DONE = false; SCR = 0;
+  REC = rec; THR_DONE = false; CTR_DONE = false; SCR = 0; EPOCH++; FD_I = -1;
+}
+
+/**
+ * Per-event cache of derived string fields (resolved paths, cmdlines, rendered flags), so a value
+ * that several rules test is built once. Entry i at `cache + 12*i`: ptr, len (-1 absent), epoch.
+ * Returns 0 on a miss, 1 present (SP/SL set), 2 absent.
+ */
+export function fc_get(cache: usize, i: i32): i32 {
+  const e = cache + (<usize>i) * 12;
+  if (load<u32>(e + 8) != EPOCH) return 0;
+  const l = load<i32>(e + 4);
+  if (l < 0) return 2;
+  SP = <usize>load<u32>(e); SL = l; return 1;
+}
+export function fc_put(cache: usize, i: i32, ok: bool): bool {
+  const e = cache + (<usize>i) * 12;
+  store<u32>(e, <u32>SP); store<i32>(e + 4, ok ? SL : -1); store<u32>(e + 8, EPOCH);
+  return ok;
 }
 
 export function cur_thread(): usize {
@@ -72,7 +93,8 @@ export function i_u8(e: usize, off: usize): bool { if (e == 0) return false; IV 
 export function i_const(v: i64): bool { IV = v; return true; }
 
 @inline function scratch_take(n: i32): usize {
-  if (SCR + <usize>n > SCRATCH_CAP) SCR = 0;   // cannot hold two large values at once; reuse
+  // Wrapping reuses space cached values may point at: drop the caches (new epoch).
+  if (SCR + <usize>n > SCRATCH_CAP) { SCR = 0; EPOCH++; }
   const p = SCRATCH + SCR; SCR += <usize>n; return p;
 }
 
@@ -246,6 +268,8 @@ export function s_open_path(rec: usize, i: i32, dirfd: i32): bool {
 
 /** The fd entry an event acts on, from its fd parameter. */
 export function fd_of(rec: usize, i: i32): usize {
-  if (!i_param(rec, i, 8, true)) return 0;
-  return fd_get(load<u32>(rec + 20), IV);
+  if (FD_I == i) return FD_E;
+  FD_I = i;
+  FD_E = i_param(rec, i, 8, true) ? fd_get(load<u32>(rec + 20), IV) : 0;
+  return FD_E;
 }

@@ -4,7 +4,7 @@
 export const BATCH_CAP: usize = 4 << 20;          // records to filter, written by the host
 export const OUT_CAP: i32 = 65536;                 // matches per call: (u32 event index, u32 rule id)
 export const ARG_CAP: usize = 64 << 10;            // strings the host passes to the seeding calls
-export const SCRATCH_CAP: usize = 8192;            // per-event derived strings (resolved paths...)
+export const SCRATCH_CAP: usize = 65536;           // per-event derived strings (resolved paths...)
 
 export const THREAD_SLOTS: u32 = 8192;             // power of two
 export const THREAD_SIZE: usize = 1408;

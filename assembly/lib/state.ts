@@ -36,6 +36,17 @@ const EMPTY: u32 = 0, USED: u32 = 1, GONE: u32 = 2;
 
 @inline function mix(x: u64): u32 { return <u32>((x * 0x9E3779B97F4A7C15) >> 32); }
 
+/** Zeroes the fixed part of an entry and empties its string slots, not the whole slot bytes. */
+function clear_entry(e: usize, size: usize): void {
+  if (size == THREAD_SIZE) {
+    memory.fill(e, 0, 32);
+    store<u16>(e + T_COMM, 0); store<u16>(e + T_EXE, 0); store<u16>(e + T_EXEPATH, 0); store<u16>(e + T_ARGS, 0);
+    store<u16>(e + T_CWD, 0); store<u16>(e + T_CID, 0); store<u64>(e + T_CAP_PERM, 0); store<u64>(e + T_CAP_EFF, 0);
+  } else if (size == FD_SIZE) {
+    memory.fill(e, 0, 34);
+  } else memory.fill(e, 0, size);
+}
+
 /** Longest probe run; a full neighbourhood evicts its home entry instead of scanning the table. */
 const MAX_PROBE: u32 = 32;
 
@@ -59,7 +70,7 @@ function probe(base: usize, slots: u32, size: usize, keyOff: usize, stateOff: us
   }
   if (!create) return 0;
   const at = free != 0 ? free : base + <usize>home * size;
-  memory.fill(at, 0, size);
+  clear_entry(at, size);
   if (wide) store<u64>(at + keyOff, key); else store<u32>(at + keyOff, <u32>key);
   store<u32>(at + stateOff, USED);
   return at;
