@@ -273,3 +273,17 @@ export function fd_of(rec: usize, i: i32): usize {
   FD_E = i_param(rec, i, 8, true) ? fd_get(load<u32>(rec + 20), IV) : 0;
   return FD_E;
 }
+
+/** The event's fd entry when it is an IPv4 socket (addresses are kept for IPv4 only). */
+export function fd4_of(rec: usize, i: i32): usize {
+  const e = fd_of(rec, i);
+  return e != 0 && load<u8>(e + 12) == 52 ? e : 0;
+}
+/** An IPv4 address of an fd entry as a big-endian number in IV: off 24 client (sip), 28 server (dip). */
+export function i_ip(e: usize, off: usize): bool { if (e == 0) return false; IV = <i64>bswap<u32>(load<u32>(e + off)); return true; }
+/** A port of an fd entry: off 20 client, 22 server. */
+export function i_port(e: usize, off: usize): bool { if (e == 0) return false; IV = <i64>load<u16>(e + off); return true; }
+/** Local (local = true) or remote side of a socket: the server side is local when the fd was accepted. */
+@inline function is_server(e: usize): bool { return load<u8>(e + 19) != 0; }
+export function i_ip_side(e: usize, local: bool): bool { if (e == 0) return false; return i_ip(e, (is_server(e) == local) ? 28 : 24); }
+export function i_port_side(e: usize, local: bool): bool { if (e == 0) return false; return i_port(e, (is_server(e) == local) ? 22 : 20); }

@@ -4,7 +4,7 @@
 import { EVENTS, type EventDef } from '../../schema/events.js';
 import type { Diagnostic } from '../diag.js';
 import type { IrExpr, IrRule, IrRuleSet, ValueExpr, Literal, CmpOp } from '../ir/types.js';
-import { fieldAccess, type Access } from './fields.js';
+import { fieldAccess, fdBothSides, type Access, type Kind } from './fields.js';
 import { Pool } from './pool.js';
 
 export interface EmitOptions {
@@ -114,10 +114,15 @@ class TypeGen {
     if (e.lhs.k === 'field' && e.lhs.ref.field === 'evt.dir') return this.evtDir(e);
     if (e.lhs.k === 'field' && e.lhs.ref.field === 'evt.res') return this.evtRes(e);
     if (e.lhs.k === 'field' && e.lhs.ref.multi && !e.lhs.ref.arg && /^proc\.a(name|exe|exepath)$/.test(e.lhs.ref.field)) return this.ancestors(e);
+    if (e.lhs.k === 'field' && e.lhs.ref.multi) {
+      const both = fdBothSides(e.lhs.ref.field, this.ev);
+      if (both) return this.bothSides(e, both.kind, both.exprs);
+    }
     const acc = this.value(e.lhs);
     if (acc.expr === 'false') return 'false';
     const vals = this.literals(e);
     if (acc.kind === 'str') return this.strCmp(e.op, acc.expr, vals, e);
+    if (acc.kind === 'ip') return this.ipCmp(e.op, acc.expr, vals, e);
     return this.numCmp(e.op, acc.expr, vals, e);
   }
 
@@ -135,6 +140,33 @@ class TypeGen {
         return r ? 'true' : 'false';
       }
     }
+  }
+
+  /** fd.ip / fd.net / fd.port: client and server values, combined as the interpreter does for multi-valued fields. */
+  private bothSides(e: Extract<IrExpr, { k: 'cmp' }>, kind: Kind, [c, s]: [string, string]): string {
+    if (c === 'false') return 'false';
+    const vals = this.literals(e);
+    const test = (acc: string, op: CmpOp) => (kind === 'ip' ? this.ipCmp(op, acc, vals, e) : this.numCmp(op, acc, vals, e));
+    if (e.op === '!=') return `(${c} && !(${test(c, '=')} || ${test(s, '=')}))`;
+    if (e.op === 'in' || e.op === 'pmatch') return `(${test(c, e.op)} && ${test(s, e.op)})`;
+    return `(${test(c, e.op)} || ${test(s, e.op)})`;
+  }
+
+  /** IPv4 address (big-endian number in IV) against addresses or networks. */
+  private ipCmp(op: CmpOp, acc: string, vals: Literal[], e: IrExpr): string {
+    const tests = vals.map((v) => {
+      if (typeof v !== 'object' || v instanceof Uint8Array || !('prefix' in v)) throw new Unsupported(`operator ${op} with a non-address value on an address field`, e.span);
+      if (v.family !== 4) return 'false';
+      const mask = v.prefix === 0 ? 0 : (0xffffffff << (32 - v.prefix)) >>> 0;
+      const net = ((v.bytes[0] << 24) | (v.bytes[1] << 16) | (v.bytes[2] << 8) | v.bytes[3]) >>> 0;
+      return `(IV & ${mask}) == ${(net & mask) >>> 0}`;
+    });
+    switch (op) {
+      case '=': return `(${acc} && ${tests[0]})`;
+      case '!=': return `(${acc} && !(${tests[0]}))`;
+      case 'in': case 'intersects': return tests.length === 0 ? 'false' : `(${acc} && (${tests.join(' || ')}))`;
+    }
+    throw new Unsupported(`operator ${op} on an address field`, e.span);
   }
 
   /** evt.res against SUCCESS: the result parameter is not negative. Errno names need a table (not yet). */
@@ -233,7 +265,7 @@ function sharedKeys(rules: IrRule[], keys: WeakMap<object, string>): Set<string>
 
 const HEADER_IMPORTS = `import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP } from './lib/mem';
 import { str_eq, str_startswith, str_endswith, str_contains, str_icontains, str_cmp, str_glob, set_has, path_pmatch } from './lib/str';
-import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put } from './lib/fields';
+import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, i_ip, i_port, i_ip_side, i_port_side } from './lib/fields';
 import { track_before, track_after } from './lib/track';
 export * from './lib/abi';
 `;

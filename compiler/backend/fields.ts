@@ -5,7 +5,7 @@ import { EVENTS, FLAG_SETS, type EventDef, type ParamDef } from '../../schema/ev
 import type { FieldRef } from '../ir/types.js';
 import type { Pool } from './pool.js';
 
-export type Kind = 'str' | 'int' | 'bool';
+export type Kind = 'str' | 'int' | 'bool' | 'ip';
 /** `expr` is an AS boolean expression: true when the field has a value, left in SP/SL or IV. */
 export interface Access { kind: Kind; expr: string }
 export type FieldResult = Access | { unsupported: string };
@@ -138,6 +138,18 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
         : `(${fe} != 0 ? load<u8>(fd_of(rec, ${paramIndex(ev, 'fd')}) + ${F.TYPE}) : <u8>0)`;
       return { kind: 'str', expr: ref.field === 'fd.typechar' ? `s_char(${code})` : `s_fdtype(${code})` };
     }
+    case 'fd.sip': case 'fd.snet': case 'fd.cip': case 'fd.cnet': case 'fd.lip': case 'fd.lnet': case 'fd.rip': case 'fd.rnet':
+    case 'fd.sport': case 'fd.cport': case 'fd.lport': case 'fd.rport': {
+      const fi = ev ? paramIndex(ev, 'fd') : -1;
+      const isPort = ref.field.endsWith('port');
+      if (fi < 0 || (ev && OPEN_TYPES.has(ev.name))) return { kind: isPort ? 'int' : 'ip', expr: 'false' };
+      const e = `fd4_of(rec, ${fi})`;
+      const side = ref.field.slice(3, 4); // s c l r
+      const expr = side === 's' ? (isPort ? `i_port(${e}, 22)` : `i_ip(${e}, 28)`)
+        : side === 'c' ? (isPort ? `i_port(${e}, 20)` : `i_ip(${e}, 24)`)
+        : isPort ? `i_port_side(${e}, ${side === 'l'})` : `i_ip_side(${e}, ${side === 'l'})`;
+      return { kind: isPort ? 'int' : 'ip', expr };
+    }
     case 'evt.is_open_read': case 'evt.is_open_write': {
       if (!ev || !OPEN_TYPES.has(ev.name)) return { kind: 'bool', expr: 'i_const(0)' };
       const fi = paramIndex(ev, 'flags');
@@ -155,6 +167,16 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
   }
   const shown = ref.field + (ref.arg ? `[${ref.arg.value}]` : '');
   return { unsupported: `field ${shown}${ref.multi ? ' (multi-valued)' : ''} is not supported by the WASM back end yet` };
+}
+
+/** The two sides of multi-valued fd.ip / fd.net / fd.port: client then server. */
+export function fdBothSides(field: string, ev: EventDef): { kind: Kind; exprs: [string, string] } | null {
+  if (field !== 'fd.ip' && field !== 'fd.net' && field !== 'fd.port') return null;
+  const fi = paramIndex(ev, 'fd');
+  const isPort = field === 'fd.port';
+  if (fi < 0 || OPEN_TYPES.has(ev.name)) return { kind: isPort ? 'int' : 'ip', exprs: ['false', 'false'] };
+  const e = `fd4_of(rec, ${fi})`;
+  return isPort ? { kind: 'int', exprs: [`i_port(${e}, 20)`, `i_port(${e}, 22)`] } : { kind: 'ip', exprs: [`i_ip(${e}, 24)`, `i_ip(${e}, 28)`] };
 }
 
 export const EVENT_BY_NAME = new Map(EVENTS.map((e) => [e.name, e]));
