@@ -84,7 +84,7 @@ static ssize_t vigil_write(struct file *f, const char __user *buf, size_t count,
 		return -EFAULT;
 	switch (cmd.op) {
 	case VIGIL_CMD_SET_INTEREST:
-		vigil_set_interest(cmd.events);
+		err = vigil_set_interest(cmd.events);
 		break;
 	case VIGIL_CMD_SET_SNAPLEN:
 		err = set_snaplen(cmd.arg);
@@ -108,8 +108,7 @@ static long vigil_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 
 		if (copy_from_user(&in, up, sizeof(in)))
 			return -EFAULT;
-		vigil_set_interest(in.events);
-		return 0;
+		return vigil_set_interest(in.events);
 	}
 	case VIGIL_IOC_SET_SNAPLEN: {
 		u32 v;

@@ -11,6 +11,7 @@
 #include <linux/ptrace.h>
 #include <linux/compat.h>
 #include <linux/binfmts.h>
+#include <linux/mutex.h>
 #include <asm/syscall.h>
 #include "vigil.h"
 
@@ -52,11 +53,21 @@ bool vigil_event_wanted(unsigned int evt)
 	return evt < VIGIL_EVT_MAX && test_bit(evt, evt_wanted);
 }
 
-/* Bits beyond VIGIL_EVT_MAX are ignored; unknown ids cannot select anything. */
-void vigil_set_interest(const u64 *events)
+static int syscall_hooks(bool on);
+static DEFINE_MUTEX(interest_lock);
+
+/*
+ * Bits beyond VIGIL_EVT_MAX are ignored; unknown ids cannot select anything. The syscall
+ * tracepoints are attached only while some syscall is wanted: attached, they send every syscall
+ * on the machine through the kernel's slow syscall path, even when the probe's first bit test
+ * then returns at once.
+ */
+int vigil_set_interest(const u64 *events)
 {
 	unsigned int evt, nr;
+	int err;
 
+	mutex_lock(&interest_lock);
 	for (evt = 0; evt < VIGIL_INTEREST_WORDS * 64; evt++) {
 		bool on = evt > 0 && evt < VIGIL_EVT_MAX && (events[evt / 64] >> (evt % 64)) & 1;
 
@@ -81,6 +92,9 @@ void vigil_set_interest(const u64 *events)
 		else
 			clear_bit(nr, sys_wanted);
 	}
+	err = syscall_hooks(!bitmap_empty(sys_wanted, NR_syscalls));
+	mutex_unlock(&interest_lock);
+	return err;
 }
 
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
@@ -151,13 +165,14 @@ static void probe_exit(void *data, struct task_struct *p)
 struct vigil_tp {
 	const char *name;
 	void *probe;
+	bool on_demand;	/* attached by syscall_hooks(), not at load */
 	struct tracepoint *tp;
 	bool registered;
 };
 
 static struct vigil_tp tps[] = {
-	{ "sys_enter", probe_sys_enter },
-	{ "sys_exit", probe_sys_exit },
+	{ "sys_enter", probe_sys_enter, true },
+	{ "sys_exit", probe_sys_exit, true },
 	{ "sched_process_exec", probe_exec },
 	{ "sched_process_exit", probe_exit },
 };
@@ -183,6 +198,8 @@ int vigil_probes_register(void)
 			err = -ENOENT;
 			goto fail;
 		}
+		if (tps[i].on_demand)
+			continue;
 		err = tracepoint_probe_register(tps[i].tp, tps[i].probe, NULL);
 		if (err) {
 			pr_err("vigil: cannot register %s: %d\n", tps[i].name, err);
@@ -194,6 +211,30 @@ int vigil_probes_register(void)
 fail:
 	vigil_probes_unregister();
 	return err;
+}
+
+/* Caller holds interest_lock. The probes only use memory freed after module-exit sync. */
+static int syscall_hooks(bool on)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(tps); i++) {
+		if (!tps[i].on_demand || tps[i].registered == on)
+			continue;
+		if (on) {
+			err = tracepoint_probe_register(tps[i].tp, tps[i].probe, NULL);
+			if (err) {
+				pr_err("vigil: cannot register %s: %d\n", tps[i].name, err);
+				syscall_hooks(false);
+				return err;
+			}
+		} else {
+			tracepoint_probe_unregister(tps[i].tp, tps[i].probe, NULL);
+		}
+		tps[i].registered = on;
+	}
+	return 0;
 }
 
 void vigil_probes_unregister(void)

@@ -34,7 +34,7 @@ extern wait_queue_head_t vigil_wq;
 /* probes.c */
 int vigil_probes_register(void);
 void vigil_probes_unregister(void);
-void vigil_set_interest(const u64 *events);
+int vigil_set_interest(const u64 *events);
 bool vigil_event_wanted(unsigned int evt);
 
 /* record.c: a record is built in a per-CPU scratch area, then committed whole. */
