@@ -284,6 +284,44 @@ export function i_ip(e: usize, off: usize): bool { if (e == 0) return false; IV 
 /** A port of an fd entry: off 20 client, 22 server. */
 export function i_port(e: usize, off: usize): bool { if (e == 0) return false; IV = <i64>load<u16>(e + off); return true; }
 /** Local (local = true) or remote side of a socket: the server side is local when the fd was accepted. */
-@inline function is_server(e: usize): bool { return load<u8>(e + 19) != 0; }
+@inline function is_server(e: usize): bool { return load<u8>(e + 14) != 0; }
 export function i_ip_side(e: usize, local: bool): bool { if (e == 0) return false; return i_ip(e, (is_server(e) == local) ? 28 : 24); }
 export function i_port_side(e: usize, local: bool): bool { if (e == 0) return false; return i_port(e, (is_server(e) == local) ? 22 : 20); }
+
+/**
+ * evt.res: "SUCCESS" for a result >= 0, else the errno name from the table ({count, (value, off,
+ * len)...}, as s_enum) or "E<n>". `ok` is the result parameter's accessor, leaving it in IV.
+ */
+export function s_res(ok: bool, success: usize, table: usize, pool: usize): bool {
+  if (!ok) return false;
+  if (IV >= 0) { SP = success; SL = 7; return true; }
+  const n = load<u32>(table);
+  const v = <u32>(-IV);
+  for (let k: u32 = 0; k < n; k++) {
+    const e = table + 4 + <usize>(k * 12);
+    if (load<u32>(e) == v) { SP = pool + <usize>load<u32>(e + 4); SL = <i32>load<u32>(e + 8); return true; }
+  }
+  IV = <i64>v; s_dec(true);
+  SP -= 1; store<u8>(SP, 69); SL += 1;   // "E" in front; s_dec leaves room before its digits
+  return true;
+}
+
+/** Octal rendering with a leading 0 (evt.arg.mode), of IV. */
+export function s_oct(ok: bool): bool {
+  if (!ok) return false;
+  const out = scratch_take(24);
+  let u = <u64>IV; let n = 0;
+  do { store<u8>(out + 23 - <usize>n, <u8>(48 + (u & 7))); u >>= 3; n++; } while (u != 0);
+  store<u8>(out + 23 - <usize>n, 48); n++;
+  SP = out + 24 - <usize>n; SL = n; return true;
+}
+
+const FAMILY_NAMES = memory.data<u8>([105, 112, 117, 110, 105, 120]);  // "ip" "unix"
+/** fd.sockfamily from a type code: ip for IPv4/IPv6 sockets, unix for unix sockets. */
+export function s_sockfamily(e: usize): bool {
+  if (e == 0) return false;
+  const t = load<u8>(e + 12);
+  if (t == 52 || t == 54) { SP = FAMILY_NAMES; SL = 2; return true; }
+  if (t == 117) { SP = FAMILY_NAMES + 2; SL = 4; return true; }
+  return false;
+}

@@ -135,7 +135,8 @@ function set_tuple(f: usize, p: usize, n: i32, isInbound: bool): void {
   } else if (fam == 10) {
     store<u8>(f + F_TYPE, FT_IPV6);
   }
-  if (isInbound) store<u8>(f + F_FLAGS + 3, 1);
+  if (isInbound) store<u8>(f + 14, 1);
+  store<u8>(f + 15, 1);   // connected
 }
 
 function on_connect(rec: usize): void {

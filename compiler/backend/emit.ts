@@ -112,7 +112,6 @@ class TypeGen {
     if (e.quant) throw new Unsupported(`quantifier ${e.quant} is not supported by the WASM back end yet`, e.span);
     if (e.lhs.k === 'field' && e.lhs.ref.field === 'evt.type' && !e.lhs.ref.arg) return this.evtType(e);
     if (e.lhs.k === 'field' && e.lhs.ref.field === 'evt.dir') return this.evtDir(e);
-    if (e.lhs.k === 'field' && e.lhs.ref.field === 'evt.res') return this.evtRes(e);
     if (e.lhs.k === 'field' && e.lhs.ref.multi && !e.lhs.ref.arg && /^proc\.a(name|exe|exepath)$/.test(e.lhs.ref.field)) return this.ancestors(e);
     if (e.lhs.k === 'field' && e.lhs.ref.multi) {
       const both = fdBothSides(e.lhs.ref.field, this.ev);
@@ -167,15 +166,6 @@ class TypeGen {
       case 'in': case 'intersects': return tests.length === 0 ? 'false' : `(${acc} && (${tests.join(' || ')}))`;
     }
     throw new Unsupported(`operator ${op} on an address field`, e.span);
-  }
-
-  /** evt.res against SUCCESS: the result parameter is not negative. Errno names need a table (not yet). */
-  private evtRes(e: Extract<IrExpr, { k: 'cmp' }>): string {
-    const vals = this.literals(e).map(String);
-    const p0 = this.ev.params[0];
-    if ((e.op !== '=' && e.op !== '!=') || vals[0] !== 'SUCCESS') throw new Unsupported(`evt.res ${e.op} ${vals[0]} is not supported by the WASM back end yet (only = / != SUCCESS)`, e.span);
-    if (!p0 || (p0.name !== 'res' && p0.name !== 'fd')) return 'false';
-    return `(i_param(rec, 0, 8, true) && IV ${e.op === '=' ? '>=' : '<'} 0)`;
   }
 
   /** proc.aname / aexe / aexepath without an index: true when any ancestor satisfies the test. */
@@ -265,7 +255,7 @@ function sharedKeys(rules: IrRule[], keys: WeakMap<object, string>): Set<string>
 
 const HEADER_IMPORTS = `import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP } from './lib/mem';
 import { str_eq, str_startswith, str_endswith, str_contains, str_icontains, str_cmp, str_glob, set_has, path_pmatch } from './lib/str';
-import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, i_ip, i_port, i_ip_side, i_port_side } from './lib/fields';
+import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, i_ip, i_port, i_ip_side, i_port_side, s_res, s_oct, s_sockfamily } from './lib/fields';
 import { track_before, track_after } from './lib/track';
 export * from './lib/abi';
 `;

@@ -4,6 +4,7 @@
 import { EVENTS, FLAG_SETS, type EventDef, type ParamDef } from '../../schema/events.js';
 import type { FieldRef } from '../ir/types.js';
 import type { Pool } from './pool.js';
+import { ERRNO_NAMES } from '../fields/render.js';
 
 export type Kind = 'str' | 'int' | 'bool' | 'ip';
 /** `expr` is an AS boolean expression: true when the field has a value, left in SP/SL or IV. */
@@ -17,6 +18,13 @@ const C = { PRIV: 4, NAME: 32, REPO: 192, IMAGE: 456, NS: 720, POD: 880, TYPE: 1
 
 const hdrU32 = (off: number, signed = false) => `i_const(<i64>load<${signed ? 'i32' : 'u32'}>(rec + ${off}))`;
 const SIZES: Record<string, [number, boolean]> = { u8: [1, false], u16: [2, false], u32: [4, false], i32: [4, true], u64: [8, false], i64: [8, true] };
+
+/** evt.res text of the result left in IV by `ok`: SUCCESS, an errno name, or E<n>. */
+function resText(ok: string, pool: Pool): string {
+  const table = pool.flags(Object.entries(ERRNO_NAMES).map(([n, name]) => [name, Number(n)] as [string, number]));
+  const success = pool.str('SUCCESS');
+  return `s_res(${ok}, LIT + ${success.off}, LIT + ${table}, LIT)`;
+}
 
 function popcount(n: number): number { let c = 0; for (let x = n >>> 0; x; x &= x - 1) c++; return c; }
 
@@ -65,7 +73,9 @@ function argAccess(ref: FieldRef, ev: EventDef | null, pool: Pool, name: string)
       const entries: Array<[string, number]> = mode ? [['O_RDONLY', 0], ['O_WRONLY', 1], ['O_RDWR', 2], ...bits] : bits;
       return { kind: 'str', expr: `(${num} && s_flags(<u32>IV, LIT + ${pool.flags(entries)}, LIT, ${mode ? 3 : 0}))` };
     }
-    if (p.fmt === 'errno' || p.fmt === 'fd' || p.fmt === 'hex' || p.fmt === 'oct' || p.fmt === 'caps') {
+    if (p.fmt === 'oct') return { kind: 'str', expr: `s_oct(${num})` };
+    if (p.fmt === 'errno' || p.fmt === 'fd') return { kind: 'str', expr: `(${num} && (IV >= 0 ? s_dec(true) : ${resText('true', pool)}))` };
+    if (p.fmt === 'hex' || p.fmt === 'caps') {
       return { unsupported: `${ref.field} of ${ev.name} rendered as text (${p.fmt})` };
     }
     return { kind: 'str', expr: `s_dec(${num})` };
@@ -115,6 +125,11 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
     case 'k8s.ns.name': return { kind: 'str', expr: `s_slot(cur_container(), ${C.NS})` };
     case 'k8s.pod.name': return { kind: 'str', expr: `s_slot(cur_container(), ${C.POD})` };
     case 'container.privileged': return { kind: 'bool', expr: `i_u8(cur_container(), ${C.PRIV})` };
+    case 'evt.res': {
+      if (!ev) return { kind: 'str', expr: 'false' };
+      const p0 = ev.params[0];
+      return { kind: 'str', expr: p0 && (p0.name === 'res' || p0.name === 'fd') ? resText('i_param(rec, 0, 8, true)', pool) : 'false' };
+    }
     case 'evt.rawres': {
       if (!ev) return { kind: 'int', expr: 'false' };
       const p0 = ev.params[0];
@@ -149,6 +164,14 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
         : side === 'c' ? (isPort ? `i_port(${e}, 20)` : `i_ip(${e}, 24)`)
         : isPort ? `i_port_side(${e}, ${side === 'l'})` : `i_ip_side(${e}, ${side === 'l'})`;
       return { kind: isPort ? 'int' : 'ip', expr };
+    }
+    case 'fd.connected': case 'fd.sockfamily': {
+      const fi = ev ? paramIndex(ev, 'fd') : -1;
+      const isBool = ref.field === 'fd.connected';
+      if (fi < 0 || (ev && OPEN_TYPES.has(ev.name))) return { kind: isBool ? 'bool' : 'str', expr: 'false' };
+      const e = `fd_of(rec, ${fi})`;
+      // only sockets have a connected state
+      return isBool ? { kind: 'bool', expr: `(${e} != 0 && load<u8>(${e} + 12) != 102 && load<u8>(${e} + 12) != 100 && i_u8(${e}, 15))` } : { kind: 'str', expr: `s_sockfamily(${e})` };
     }
     case 'evt.is_open_read': case 'evt.is_open_write': {
       if (!ev || !OPEN_TYPES.has(ev.name)) return { kind: 'bool', expr: 'i_const(0)' };

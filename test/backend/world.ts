@@ -116,10 +116,14 @@ export class World {
       // socket then connect: return the connect; the socket record goes first
       const fdn = t.nextFd++;
       const sip = pick(r, IPS), dip = pick(r, IPS), sport = 30000 + r.int(30000), dport = pick(r, PORTS);
-      const sock = this.event(t, 'socket', { fd: fdn, domain: 2, type: 1, proto: 0 }, { num: fdn, type: 'ipv4', name: '', l4proto: 'tcp' });
-      const fd: FdInfo = { num: fdn, type: 'ipv4', name: `${sip}:${sport}->${dip}:${dport}`, l4proto: 'tcp', sip, sport, dip, dport, connected: true };
+      const sock = this.event(t, 'socket', { fd: fdn, domain: 2, type: 1, proto: 0 }, { num: fdn, type: 'ipv4', name: '', l4proto: 'tcp', connected: false });
+      // a refused connect leaves the socket as it was; success or EINPROGRESS records the tuple
+      const res = pick(r, [0, 0, -115, -111]);
+      const fd: FdInfo = res === 0 || res === -115
+        ? { num: fdn, type: 'ipv4', name: `${sip}:${sport}->${dip}:${dport}`, l4proto: 'tcp', sip, sport, dip, dport, connected: true }
+        : { num: fdn, type: 'ipv4', name: '', l4proto: 'tcp', connected: false };
       t.fds.set(fdn, fd);
-      const conn = this.event(t, 'connect', { res: 0, tuple: { family: 2, sip, sport, dip, dport }, fd: fdn }, fd);
+      const conn = this.event(t, 'connect', { res, tuple: { family: 2, sip, sport, dip, dport }, fd: fdn }, fd);
       return { record: concat2(sock.record, conn.record), event: conn.event, before: sock.event };
     }
     const path = pick(r, PATHS);
