@@ -1,7 +1,8 @@
 // Guest scenarios: each performs a real action and checks the records it produced, field by field.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { CMD_SIZE, SNAPLEN_MAX, setSnaplenCmd } from '../../../runtime/sources/device/ioctl.js';
 import type { DecodedRecord } from '../../../runtime/decode/record.js';
 import { Device } from './device.js';
 import { HELPER, one, only, run } from './util.js';
@@ -40,6 +41,22 @@ function containerShell(dev: Device, cgdir: string, shortId: string) {
 export const SCENARIOS: Scenario[] = [
   ['second open is refused', () => {
     assert.throws(() => openSync('/dev/vigil', 'r'), /EBUSY/);
+  }],
+  ['commands are validated; snaplen bounds captured data', (dev) => {
+    assert.throws(() => writeSync(dev.fd, Buffer.alloc(CMD_SIZE - 1)), /EINVAL/);
+    const bad = Buffer.alloc(CMD_SIZE); bad.writeUInt32LE(99, 0);
+    assert.throws(() => writeSync(dev.fd, bad), /EINVAL/);
+    const big = setSnaplenCmd(0); big.writeUInt32LE(SNAPLEN_MAX + 1, 4);
+    assert.throws(() => writeSync(dev.fd, big), /EINVAL/);
+    try {
+      dev.snaplen(4);
+      dev.interest(['write']);
+      let kv: Record<string, string> = {};
+      const recs = capture(dev, () => { kv = run(HELPER, ['write', '/tmp/vigil-snap']); });
+      const w = one(recs, 'write', (r) => r.header.comm === 'helper' && r.params.fd === Number(kv.fd));
+      assert.deepEqual([w.params.res, w.params.size], [6, 6]);
+      assert.equal(Buffer.from(w.params.data as Uint8Array).toString(), 'vigi');
+    } finally { dev.snaplen(80); dev.interest(WATCH); }
   }],
   ['shell in a docker container', (dev) => {
     const cid = randomBytes(32).toString('hex');
