@@ -19,7 +19,7 @@ let EPOCH: u32 = 1;  // bumped per event; a field cache entry is valid while its
 let FD_I: i32 = -1; let FD_E: usize = 0;
 
 export function begin_event(rec: usize): void {
-  REC = rec; THR_DONE = false; CTR_DONE = false; SCR = 0; EPOCH++; FD_I = -1;
+  REC = rec; THR_DONE = false; CTR_DONE = false; SCR = 0; EPOCH++; FD_I = -1; COMM_LEN = -1; CID_LEN = -1;
 }
 
 /**
@@ -59,10 +59,17 @@ export function cur_container(): usize {
   return CTR;
 }
 
-/** NUL-padded header text (comm, container_id). */
+let COMM_LEN: i32 = -1; let CID_LEN: i32 = -1;
+
+@inline function cstr_len(p: usize): i32 { let n = 0; while (n < 16 && load<u8>(p + <usize>n) != 0) n++; return n; }
+
+/** NUL-padded header text (comm at 64, container_id at 80); lengths are measured once per event. */
 export function s_hdr(rec: usize, off: usize): bool {
-  let n = 0; while (n < 16 && load<u8>(rec + off + <usize>n) != 0) n++;
-  SP = rec + off; SL = n; return true;
+  SP = rec + off;
+  if (off == 64) { if (COMM_LEN < 0) COMM_LEN = cstr_len(SP); SL = COMM_LEN; }
+  else if (off == 80) { if (CID_LEN < 0) CID_LEN = cstr_len(SP); SL = CID_LEN; }
+  else SL = cstr_len(SP);
+  return true;
 }
 
 export function s_param(rec: usize, i: i32): bool {
