@@ -45,8 +45,13 @@ export async function runAgent(config: VigilConfig, factory: PipelineFactory, po
     stopReopen();
   })());
   const removeSignals = onShutdown(stop, log);
-  await pipeline.done;
-  await stop();
-  removeSignals();
+  // A source that fails (a damaged capture) still drains the queues first: alerts from the events
+  // before the damage are delivered, then the error is reported.
+  try {
+    await pipeline.done;
+  } finally {
+    await stop();
+    removeSignals();
+  }
   return 0;
 }

@@ -6,12 +6,16 @@ import { CONFIG_FLAGS, helpText, UsageError, type Command, type Io } from './com
 import { configFromFlags, runAgent } from './agent.js';
 import { pipelineFor, type PipelineKind } from './pipelines.js';
 
+const asList = (v: string | boolean | string[] | undefined): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
+
 function agentCommand(kind: PipelineKind, summary: string, usage: string, extra: Command['flags'] = {}, positionals = 0): Command {
   return {
     name: kind, summary, usage, flags: { ...CONFIG_FLAGS, ...extra },
     async run(args, io) {
       if (args.positionals.length !== positionals) throw new UsageError(`vigil ${kind}: expected ${usage || 'no arguments'} (see "vigil ${kind} --help")`);
-      const config = configFromFlags(args.flags);
+      // A replay is a batch job: no health server unless asked for (user -o overrides come after).
+      const implied = kind === 'replay' ? ['webserver.enabled=false', ...(args.flags.json ? ['json_output=true'] : [])] : [];
+      const config = configFromFlags({ ...args.flags, option: [...implied, ...asList(args.flags.option)] });
       const factory = pipelineFor(kind);
       if (!factory) { io.err(`vigil ${kind}: no event pipeline is registered for '${kind}' in this build`); return 1; }
       return runAgent(config, factory, args.positionals, args.flags);
@@ -20,7 +24,10 @@ function agentCommand(kind: PipelineKind, summary: string, usage: string, extra:
 }
 
 export const run = agentCommand('run', 'Watch this node live: kernel events -> rules -> alerts to the configured outputs', '');
-export const replay = agentCommand('replay', 'Run the rules over a recorded capture file and deliver the alerts, then exit', 'FILE', {}, 1);
+export const replay = agentCommand('replay', 'Run the rules over a capture (.scap, gzip\'d or plain) or audit events (.json), deliver the alerts, then exit', 'FILE', {
+  rules: { type: 'string', short: 'r', multiple: true, help: 'rule file or directory (repeatable); default: config rules_files, else the bundled rules/' },
+  json: { type: 'boolean', help: 'print alerts as Falco JSON lines (same as -o json_output=true)' },
+}, 1);
 export const capture = agentCommand('capture', 'Record kernel events to a capture file for later replay', '', {
   write: { type: 'string', short: 'w', help: 'capture file to write' },
   duration: { type: 'string', help: 'stop after this many seconds' },

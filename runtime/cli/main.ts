@@ -3,6 +3,10 @@
 import { ConfigError } from '../config/load.js';
 import { helpText, parseCommandLine, UsageError, type Io } from './command.js';
 import { ALL } from './commands.js';
+import { registerPipeline } from './pipelines.js';
+import { startReplay } from '../pipeline/replay.js';
+
+registerPipeline('replay', (ctx) => startReplay(ctx));
 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
