@@ -81,11 +81,20 @@ export function scalar(op: CmpOp, a: Val, b: Val): boolean {
     case 'endswith': return text(a).endsWith(text(b));
     case 'bcontains': return bytesIndexOf(bytes(a), bytes(b)) >= 0;
     case 'bstartswith': return bytesIndexOf(bytes(a), bytes(b)) === 0 || bytes(b).length === 0;
-    case 'glob': return globToRegExp(text(b), false).test(text(a));
-    case 'iglob': return globToRegExp(text(b), true).test(text(a));
-    case 'regex': return new RegExp(text(b), 'u').test(text(a));
+    case 'glob': return compiled(globs, text(b), (p) => globToRegExp(p, false)).test(text(a));
+    case 'iglob': return compiled(iglobs, text(b), (p) => globToRegExp(p, true)).test(text(a));
+    // Falco matches the whole value (RE2 with ANCHOR_BOTH), not a substring.
+    case 'regex': return compiled(regexes, text(b), (p) => new RegExp(`^(?:${p})$`, 'u')).test(text(a));
     case 'pmatch': return pathUnder(text(a), text(b));
   }
+}
+
+// Patterns are literals of the rules, so these stay as small as the rule set.
+const globs = new Map<string, RegExp>(), iglobs = new Map<string, RegExp>(), regexes = new Map<string, RegExp>();
+function compiled(cache: Map<string, RegExp>, pattern: string, make: (p: string) => RegExp): RegExp {
+  let re = cache.get(pattern);
+  if (!re) { re = make(pattern); cache.set(pattern, re); }
+  return re;
 }
 
 export type { Literal };

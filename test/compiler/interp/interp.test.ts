@@ -73,6 +73,8 @@ const CASES: Array<[string, Event, boolean]> = [
   ["fd.name glob '/etc/sh*' and fd.name glob '/etc/?hadow' and fd.name glob '/etc/[a-s]hadow' and not fd.name glob '/etc/[!s]hadow'", openShadow, true],
   ['fd.name iglob /ETC/SHADOW* and fd.name icontains SHAD and not fd.name contains SHAD', openShadow, true],
   ["fd.name regex '^/etc/s[a-z]+$' and not fd.name regex '^shadow'", openShadow, true],
+  // Anchored at both ends as in Falco: a pattern matching only part of the value is false.
+  ["fd.name regex '/etc/s[a-z]+' and not fd.name regex 'shadow' and not fd.name regex '/etc'", openShadow, true],
   ['fs.path.name = /etc/shadow and fs.path.nameraw = /etc/shadow', openShadow, true],
   ['evt.res = ENOENT and evt.rawres = -2 and evt.failed = true and evt.is_open_write = true', openFail, true],
   ['fs.path.name = /root/missing and fs.path.nameraw = missing', openFail, true],
