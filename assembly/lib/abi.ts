@@ -4,6 +4,7 @@ import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP, slot_set } from
 import {
   thread_put, thread_get, thread_del, fd_put, fd_del, user_put, ctr_find,
   T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID,
+  T_ENV, T_START, T_VPID, T_HAVE, T_CAP_PERM, T_CAP_EFF, T_CAP_INH, TH_CAPS, TH_VPID, TH_START,
   F_TYPE, F_L4, F_NAME, U_NAME, C_PRIV, C_NAME, C_REPO, C_IMAGE, C_NS, C_POD, C_TYPE,
 } from './state';
 
@@ -46,6 +47,24 @@ export function thread_set_str(tid: u32, which: i32, len: i32): bool {
     }
     case 4: slot_set(e + T_CWD, 256, ARG, len); break;
     case 5: slot_set(e + T_CID, 16, ARG, len); break;
+    case 6: slot_set(e + T_ENV, 1024, ARG, len); break;   // NUL-separated, as exec records carry it
+    default: return false;
+  }
+  return true;
+}
+
+// Numeric facts of a thread, for thread_set_u64: 0 start time (ns, the records' clock), 1 vpid,
+// 2 cap_permitted, 3 cap_effective, 4 cap_inheritable (setting any capability set marks them known).
+export function thread_set_u64(tid: u32, which: i32, v: u64): bool {
+  const e = thread_get(tid);
+  if (e == 0) return false;
+  const have = load<u32>(e + T_HAVE);
+  switch (which) {
+    case 0: store<u64>(e + T_START, v); store<u32>(e + T_HAVE, have | TH_START); break;
+    case 1: store<u32>(e + T_VPID, <u32>v); store<u32>(e + T_HAVE, have | TH_VPID); break;
+    case 2: store<u64>(e + T_CAP_PERM, v); store<u32>(e + T_HAVE, have | TH_CAPS); break;
+    case 3: store<u64>(e + T_CAP_EFF, v); store<u32>(e + T_HAVE, have | TH_CAPS); break;
+    case 4: store<u64>(e + T_CAP_INH, v); store<u32>(e + T_HAVE, have | TH_CAPS); break;
     default: return false;
   }
   return true;

@@ -99,6 +99,12 @@ export function i_u64(e: usize, off: usize): bool { if (e == 0) return false; IV
 export function i_u8(e: usize, off: usize): bool { if (e == 0) return false; IV = <i64>load<u8>(e + off); return true; }
 export function i_const(v: i64): bool { IV = v; return true; }
 
+/** For accessors in other files: leave a string or an integer as the field's value. */
+export function set_str(p: usize, n: i32): bool { SP = p; SL = n; return true; }
+export function set_int(v: i64): bool { IV = v; return true; }
+export function scratch(n: i32): usize { return scratch_take(n); }
+export function normalize_path(p: usize, n: i32): i32 { return normalize(p, n); }
+
 @inline function scratch_take(n: i32): usize {
   // Wrapping reuses space cached values may point at: drop the caches (new epoch).
   if (SCR + <usize>n > SCRATCH_CAP) { SCR = 0; EPOCH++; }
@@ -119,13 +125,21 @@ export function s_cmdline(e: usize): bool {
 /** A path parameter resolved against the process's cwd or a dirfd, as fd.name shows it. */
 export function s_path(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
   if (!s_param(rec, i)) return false;
-  if (SL > 0 && load<u8>(SP) == 47) return true;
+  if (SL == 0) return true;
+  if (load<u8>(SP) == 47) {
+    // absolute: normalized only when it has `//`, `/.` or `/..` in it (as the runtime's state does)
+    let odd = false;
+    for (let k = 0; k + 1 < SL; k++) { if (load<u8>(SP + <usize>k) == 47) { const c = load<u8>(SP + <usize>k + 1); if (c == 47 || c == 46) { odd = true; break; } } }
+    if (!odd) return true;
+    const out = scratch_take(SL);
+    memory.copy(out, SP, <usize>SL);
+    SL = normalize(out, SL); SP = out; return true;
+  }
   let base: usize = 0; let bl = 0;
-  if (dirfd >= 0 && i_param(rec, dirfd, 8, true) && IV != -100) {
-    const f = fd_get(load<u32>(rec + 20), IV);
-    if (f == 0) return SL > 0;
-    base = slot_ptr(f + F_NAME); bl = slot_len(f + F_NAME);
-  } else {
+  const f = dirfd >= 0 && i_param(rec, dirfd, 8, true) && IV != -100 ? fd_get(load<u32>(rec + 20), IV) : 0;
+  if (f != 0) { base = slot_ptr(f + F_NAME); bl = slot_len(f + F_NAME); }
+  else {
+    // an unknown dirfd falls back to the cwd, as the runtime's state does
     if (cwd == 0) return true;
     base = slot_ptr(cwd); bl = slot_len(cwd);
   }

@@ -7,9 +7,9 @@ export const ARG_CAP: usize = 64 << 10;            // strings the host passes to
 export const SCRATCH_CAP: usize = 65536;           // per-event derived strings (resolved paths...)
 
 export const THREAD_SLOTS: u32 = 8192;             // power of two
-export const THREAD_SIZE: usize = 1408;
+export const THREAD_SIZE: usize = 2464;
 export const FD_SLOTS: u32 = 16384;
-export const FD_SIZE: usize = 304;
+export const FD_SIZE: usize = 568;
 export const USER_SLOTS: u32 = 1024;
 export const USER_SIZE: usize = 136;
 export const CTR_SLOTS: u32 = 512;

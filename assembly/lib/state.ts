@@ -13,13 +13,19 @@ export const T_EXEPATH: usize = 320; // cap 256
 export const T_ARGS: usize = 584;    // cap 512, arguments joined by single spaces
 export const T_CWD: usize = 1104;    // cap 256
 export const T_CID: usize = 1368;    // cap 16
-export const T_CAP_PERM: usize = 1392, T_CAP_EFF: usize = 1400;
+export const T_CAP_PERM: usize = 1392, T_CAP_EFF: usize = 1400, T_CAP_INH: usize = 1408;
+export const T_START: usize = 1416;  // u64 start time (record ts of the clone, or of the exec that first showed it)
+export const T_VPID: usize = 1424;   // u32 pid in its own pid namespace
+export const T_HAVE: usize = 1428;   // u32 which optional facts are known: TH_CAPS, TH_VPID, TH_START
+export const T_ENV: usize = 1432;    // cap 1024, NUL-separated as the record carries it
+export const TH_CAPS: u32 = 1, TH_VPID: u32 = 2, TH_START: u32 = 4;
 
 // ---- fd entry layout ----
 export const F_KEY: usize = 0, F_STATE: usize = 8, F_TYPE: usize = 12, F_L4: usize = 13, F_FLAGS: usize = 16;
 export const F_SPORT: usize = 20, F_DPORT: usize = 22, F_SIP: usize = 24, F_DIP: usize = 28;
 export const F_NAME: usize = 32;     // cap 256
-export const FD_SIZE_COPY: usize = 304 - 12;
+export const F_RAW: usize = 304;     // cap 256: the path as the process passed it (fd.nameraw); empty when it is the name
+export const FD_SIZE_COPY: usize = 568 - 12;
 
 // fd type codes, as fd.typechar prints them
 export const FT_FILE: u8 = 102, FT_DIR: u8 = 100, FT_IPV4: u8 = 52, FT_IPV6: u8 = 54, FT_UNIX: u8 = 117;
@@ -42,8 +48,9 @@ function clear_entry(e: usize, size: usize): void {
     memory.fill(e, 0, 32);
     store<u16>(e + T_COMM, 0); store<u16>(e + T_EXE, 0); store<u16>(e + T_EXEPATH, 0); store<u16>(e + T_ARGS, 0);
     store<u16>(e + T_CWD, 0); store<u16>(e + T_CID, 0); store<u64>(e + T_CAP_PERM, 0); store<u64>(e + T_CAP_EFF, 0);
+    store<u64>(e + T_CAP_INH, 0); store<u64>(e + T_START, 0); store<u32>(e + T_VPID, 0); store<u32>(e + T_HAVE, 0); store<u16>(e + T_ENV, 0);
   } else if (size == FD_SIZE) {
-    memory.fill(e, 0, 34);
+    memory.fill(e, 0, 34); store<u16>(e + F_RAW, 0);
   } else memory.fill(e, 0, size);
 }
 

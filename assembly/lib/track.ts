@@ -4,7 +4,7 @@
 import { slot_set, slot_len, slot_ptr } from './mem';
 import {
   thread_get, thread_put, thread_del, fd_get, fd_put, fd_del,
-  T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID, T_CAP_PERM, T_CAP_EFF,
+  T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID, T_CAP_PERM, T_CAP_EFF, T_CAP_INH, T_START, T_VPID, T_HAVE, T_ENV, TH_CAPS, TH_VPID, TH_START, F_RAW,
   F_TYPE, F_L4, F_FLAGS, F_SPORT, F_DPORT, F_SIP, F_DIP, F_NAME, FD_SIZE_COPY,
   FT_FILE, FT_DIR, FT_IPV4, FT_IPV6, FT_UNIX, FT_MEMFD, FT_NETLINK, FT_OTHER, L4_TCP, L4_UDP, L4_RAW,
 } from './state';
@@ -41,15 +41,29 @@ function fill_proc(e: usize, rec: usize, pid: u32, ppid: u32): void {
   else { let n = 0; while (n < 16 && load<u8>(rec + 64 + <usize>n) != 0) n++; slot_set(e + T_COMM, 16, rec + 64, n); }
   let n = 0; while (n < 16 && load<u8>(rec + 80 + <usize>n) != 0) n++;
   slot_set(e + T_CID, 16, rec + 80, n);
-  if (i_param(rec, 14, 8, false)) store<i64>(e + T_CAP_PERM, IV);
-  if (i_param(rec, 15, 8, false)) store<i64>(e + T_CAP_EFF, IV);
+  // optional facts: a record that lacks them leaves what the entry knew (inherited or seeded)
+  if (i_param(rec, 14, 8, false)) {
+    store<i64>(e + T_CAP_PERM, IV);
+    store<i64>(e + T_CAP_EFF, i_param(rec, 15, 8, false) ? IV : 0);
+    store<i64>(e + T_CAP_INH, i_param(rec, 13, 8, false) ? IV : 0);
+    store<u32>(e + T_HAVE, load<u32>(e + T_HAVE) | TH_CAPS);
+  }
+  if (i_param(rec, 18, 8, false)) { store<u32>(e + T_VPID, <u32>IV); store<u32>(e + T_HAVE, load<u32>(e + T_HAVE) | TH_VPID); }
+  if (s_param(rec, 8) && SL > 0) slot_set(e + T_ENV, 1024, SP, SL);
+}
+
+@inline function set_start(e: usize, rec: usize): void {
+  store<u64>(e + T_START, load<u64>(rec + 8)); store<u32>(e + T_HAVE, load<u32>(e + T_HAVE) | TH_START);
 }
 
 function on_exec(rec: usize): void {
   if (param_i64(rec, 0) != 0) return;
   const tid = hdr_u32(rec, 16);
+  const known = thread_get(tid) != 0;
   const e = thread_put(tid);
   if (e == 0) return;
+  // a process first seen at its exec (its clone was not seen) is taken to start there
+  if (!known) set_start(e, rec);
   fill_proc(e, rec, hdr_u32(rec, 20), hdr_u32(rec, 24));
   store<u32>(e + T_EXEFLAGS, i_param(rec, 20, 4, false) ? <u32>IV : 0);
   set_str(e, T_EXEPATH, 256, rec, 21);
@@ -75,12 +89,18 @@ function on_clone(rec: usize): void {
   }
   const e = thread_put(tid);
   if (e == 0) return;
-  fill_proc(e, rec, pid, ppid);
-  if (parent != 0) {
-    // exepath and exec facts are inherited from the parent image
+  if (parent != 0 && parent != e) {
+    // exepath, exec facts, capabilities, pid namespace id and environment are inherited from the
+    // parent image unless the record says otherwise (fill_proc below)
     memory.copy(e + T_EXEPATH, parent + T_EXEPATH, 258);
     store<u32>(e + T_EXEFLAGS, load<u32>(parent + T_EXEFLAGS));
+    memory.copy(e + T_CAP_PERM, parent + T_CAP_PERM, 24);
+    store<u32>(e + T_VPID, load<u32>(parent + T_VPID));
+    store<u32>(e + T_HAVE, load<u32>(parent + T_HAVE) & (TH_CAPS | TH_VPID));
+    memory.copy(e + T_ENV, parent + T_ENV, 2 + <usize>load<u16>(parent + T_ENV));
   }
+  set_start(e, rec);
+  fill_proc(e, rec, pid, ppid);
 }
 
 function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype: u8): void {
@@ -93,6 +113,7 @@ function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype
   const f = fd_put(hdr_u32(rec, 20), fd);
   if (f == 0) return;
   slot_set(f + F_NAME, 256, np, nl);
+  if (s_param(rec, name)) slot_set(f + F_RAW, 256, SP, SL);
   store<u8>(f + F_TYPE, ftype == FT_FILE && (flags & 0o200000) != 0 ? FT_DIR : ftype);
   store<u32>(f + F_FLAGS, flags);
 }

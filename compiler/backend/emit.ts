@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diag.js';
 import type { IrExpr, IrRule, IrRuleSet, ValueExpr, Literal, CmpOp } from '../ir/types.js';
 import { fieldAccess, fdBothSides, type Access, type Kind } from './fields.js';
 import { Pool } from './pool.js';
+import { RegexUnsupported } from './regex.js';
 
 export interface EmitOptions {
   /** Drop rules the back end cannot compile (with a warning each) instead of failing. */
@@ -218,7 +219,14 @@ class TypeGen {
         const l = this.pool.list(strs.map(String));
         return `(${acc} && path_pmatch(LIT + ${l}, LIT, SP, SL))`;
       }
-      case 'regex': throw new Unsupported('operator regex is not supported by the WASM back end yet', e.span);
+      case 'regex': {
+        let at: number;
+        try { at = this.pool.regex(typeof strs[0] === 'string' ? strs[0] : new TextDecoder().decode(strs[0])); } catch (err) {
+          if (err instanceof RegexUnsupported) throw new Unsupported(`regex ${JSON.stringify(String(strs[0]))}: ${err.message}`, e.span);
+          throw err;
+        }
+        return `(${acc} && dfa_match(LIT + ${at}))`;
+      }
     }
     throw new Unsupported(`operator ${op} on a text field`, e.span);
   }
@@ -256,6 +264,8 @@ function sharedKeys(rules: IrRule[], keys: WeakMap<object, string>): Set<string>
 const HEADER_IMPORTS = `import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP } from './lib/mem';
 import { str_eq, str_startswith, str_endswith, str_contains, str_icontains, str_cmp, str_glob, set_has, path_pmatch } from './lib/str';
 import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, i_ip, i_port, i_ip_side, i_port_side, s_res, s_oct, s_sockfamily } from './lib/fields';
+import { s_env, s_env_key, s_caps, s_thread_caps, i_vpid, i_duration, s_fspath, s_fd_raw } from './lib/procfields';
+import { dfa_match } from './lib/dfa';
 import { track_before, track_after } from './lib/track';
 export * from './lib/abi';
 `;
@@ -371,5 +381,6 @@ export function bad_record(): i32 { return BAD_AT; }
 
 ${fns.join('\n\n')}
 `;
-  return { source, compiled: [...new Set([...bodies.values()].flatMap((b) => b.ids))].sort((a, b) => a - b), dispatch, diagnostics };
+  // a rule whose condition folds to false for every event type is compiled too: it never matches
+  return { source, compiled: enabled.filter((r) => !bad.has(r.id)).map((r) => r.id), dispatch, diagnostics };
 }

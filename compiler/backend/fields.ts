@@ -4,7 +4,7 @@
 import { EVENTS, FLAG_SETS, type EventDef, type ParamDef } from '../../schema/events.js';
 import type { FieldRef } from '../ir/types.js';
 import type { Pool } from './pool.js';
-import { ERRNO_NAMES } from '../fields/render.js';
+import { ERRNO_NAMES, CAP_NAMES } from '../fields/render.js';
 
 export type Kind = 'str' | 'int' | 'bool' | 'ip';
 /** `expr` is an AS boolean expression: true when the field has a value, left in SP/SL or IV. */
@@ -12,7 +12,7 @@ export interface Access { kind: Kind; expr: string }
 export type FieldResult = Access | { unsupported: string };
 
 // Thread, fd and container entry offsets (assembly/lib/state.ts).
-const T = { EXE: 56, EXEPATH: 320, ARGS: 584, CWD: 1104, COMM: 32, UID: 12, LOGINUID: 16, TTY: 20, PID: 4, PPID: 8, EXEFLAGS: 24 };
+const T = { EXE: 56, EXEPATH: 320, ARGS: 584, CWD: 1104, COMM: 32, UID: 12, LOGINUID: 16, TTY: 20, PID: 4, PPID: 8, EXEFLAGS: 24, CAP_PERM: 1392, CAP_EFF: 1400, CAP_INH: 1408 };
 const F = { TYPE: 12, L4: 13, NAME: 32 };
 const C = { PRIV: 4, NAME: 32, REPO: 192, IMAGE: 456, NS: 720, POD: 880, TYPE: 1040 };
 
@@ -31,8 +31,13 @@ function popcount(n: number): number { let c = 0; for (let x = n >>> 0; x; x &= 
 function paramIndex(ev: EventDef, name: string): number { return ev.params.findIndex((p) => p.name === name); }
 
 /** fd entry expression for events that act on an fd, or null. */
+/** The parameter holding the fd an event acts on; dup's is the new descriptor (its result), which track_before already copied from the old one. */
+function fdParam(ev: EventDef): number {
+  return ev.name === 'dup' || ev.name === 'dup2' || ev.name === 'dup3' ? 0 : paramIndex(ev, 'fd');
+}
+
 function fdEntry(ev: EventDef): string | null {
-  const i = paramIndex(ev, 'fd');
+  const i = fdParam(ev);
   return i < 0 ? null : `fd_of(rec, ${i})`;
 }
 
@@ -75,7 +80,8 @@ function argAccess(ref: FieldRef, ev: EventDef | null, pool: Pool, name: string)
     }
     if (p.fmt === 'oct') return { kind: 'str', expr: `s_oct(${num})` };
     if (p.fmt === 'errno' || p.fmt === 'fd') return { kind: 'str', expr: `(${num} && (IV >= 0 ? s_dec(true) : ${resText('true', pool)}))` };
-    if (p.fmt === 'hex' || p.fmt === 'caps') {
+    if (p.fmt === 'caps') return { kind: 'str', expr: `(${num} && s_caps(<u64>IV, LIT + ${capsTable(pool)}, LIT))` };
+    if (p.fmt === 'hex') {
       return { unsupported: `${ref.field} of ${ev.name} rendered as text (${p.fmt})` };
     }
     return { kind: 'str', expr: `s_dec(${num})` };
@@ -84,6 +90,38 @@ function argAccess(ref: FieldRef, ev: EventDef | null, pool: Pool, name: string)
 }
 
 const OPEN_TYPES = new Set(['open', 'openat', 'openat2', 'creat']);
+
+function capsTable(pool: Pool): number { return pool.flags(CAP_NAMES.map((n, i) => [n, i] as [string, number])); }
+
+/** Two-path events of fs.path.source/target: [source, target] parameter names (as compiler/fields/syscall-fs.ts). */
+const FS_PAIRS: Record<string, [string, string]> = {
+  rename: ['oldpath', 'newpath'], renameat: ['oldpath', 'newpath'], renameat2: ['oldpath', 'newpath'],
+  link: ['oldpath', 'newpath'], linkat: ['oldpath', 'newpath'], symlink: ['target', 'linkpath'], symlinkat: ['target', 'linkpath'],
+};
+
+/** fs.path.*: the path parameter a file event names, resolved (or raw), per the field table's rules. */
+function fsPath(field: string, ev: EventDef | null): string {
+  if (!ev || ev.category !== 'file') return 'false';
+  const raw = field.endsWith('raw');
+  const what = field.slice('fs.path.'.length).replace(/raw$/, '');
+  const pair = FS_PAIRS[ev.name];
+  let name: string | undefined;
+  if (what === 'name') {
+    if (pair) return 'false';
+    const ps = ev.params.filter((p) => p.fmt === 'path' && p.type === 'str');
+    if (ps.length !== 1) return 'false';
+    name = ps[0].name;
+  } else {
+    if (!pair) return 'false';
+    name = pair[what === 'source' ? 0 : 1];
+  }
+  const i = paramIndex(ev, name);
+  if (i < 0) return 'false';
+  // a symlink's target is what the link will point to: never resolved
+  if (raw || (ev.name.startsWith('symlink') && what === 'source')) return `s_param(rec, ${i})`;
+  const d = ev.params[i].dirfd ? paramIndex(ev, ev.params[i].dirfd!) : -1;
+  return `s_fspath(rec, ${i}, ${d}, cur_thread() != 0 ? cur_thread() + ${T.CWD} : 0)`;
+}
 
 export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): FieldResult {
   const idx = ref.arg?.kind === 'index' ? ref.arg.value : undefined;
@@ -100,6 +138,39 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
     case 'group.gid': return { kind: 'int', expr: hdrU32(32) };
     case 'user.loginuid': return { kind: 'int', expr: hdrU32(40, true) };
     case 'proc.tty': return { kind: 'int', expr: hdrU32(44) };
+    case 'proc.vpid': return { kind: 'int', expr: `i_vpid(${thr})` };
+    case 'proc.pvpid': return { kind: 'int', expr: `i_vpid(${par})` };
+    case 'proc.duration': return { kind: 'int', expr: `i_duration(${thr}, rec)` };
+    case 'proc.ppid.duration': return { kind: 'int', expr: `i_duration(${par}, rec)` };
+    case 'proc.env': {
+      if (key === undefined) return { kind: 'str', expr: `s_env(${thr})` };
+      const k = pool.str(key);
+      return { kind: 'str', expr: `s_env_key(${thr}, LIT + ${k.off}, ${k.len})` };
+    }
+    case 'thread.cap_permitted': case 'thread.cap_effective': case 'thread.cap_inheritable': {
+      const off = ref.field === 'thread.cap_permitted' ? T.CAP_PERM : ref.field === 'thread.cap_effective' ? T.CAP_EFF : T.CAP_INH;
+      return { kind: 'str', expr: `s_thread_caps(${thr}, ${off}, LIT + ${capsTable(pool)}, LIT)` };
+    }
+    case 'fs.path.name': case 'fs.path.nameraw': case 'fs.path.source': case 'fs.path.sourceraw': case 'fs.path.target': case 'fs.path.targetraw':
+      return { kind: 'str', expr: fsPath(ref.field, ev) };
+    case 'fd.nameraw': {
+      if (!ev) return { kind: 'str', expr: 'false' };
+      const ni = paramIndex(ev, 'name');
+      if (OPEN_TYPES.has(ev.name) && ni >= 0) return { kind: 'str', expr: `s_param(rec, ${ni})` };
+      const fe = fdEntry(ev);
+      return { kind: 'str', expr: fe ? `s_fd_raw(${fe})` : 'false' };
+    }
+    case 'fd.name_changed': {
+      // the interpreter: true on connect/bind when the event has an fd, false on other fd events
+      if (!ev) return { kind: 'bool', expr: 'false' };
+      const v = ev.name === 'connect' || ev.name === 'bind' ? 1 : 0;
+      if (OPEN_TYPES.has(ev.name)) return { kind: 'bool', expr: `i_const(${v})` };
+      const fe = fdEntry(ev);
+      return { kind: 'bool', expr: fe ? `(${fe} != 0 && i_const(${v}))` : 'false' };
+    }
+    case 'fd.cip.name': case 'fd.sip.name': case 'fd.lip.name': case 'fd.rip.name':
+      // no DNS state: never has a value (as the field table)
+      return { kind: 'str', expr: 'false' };
     case 'proc.exe': return { kind: 'str', expr: `s_slot(${thr}, ${T.EXE})` };
     case 'proc.exepath': return { kind: 'str', expr: `s_slot(${thr}, ${T.EXEPATH})` };
     case 'proc.args': if (ref.multi) break; return { kind: 'str', expr: `s_slot(${thr}, ${T.ARGS})` };
@@ -139,23 +210,23 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
     case 'fd.directory': return { kind: 'str', expr: `s_dirname(${fdName(ev)})` };
     case 'fd.filename': return { kind: 'str', expr: `s_basename(${fdName(ev)})` };
     case 'fd.num': {
-      const i = ev ? paramIndex(ev, 'fd') : -1;
+      const i = ev ? fdParam(ev) : -1;
       return { kind: 'int', expr: i < 0 ? 'false' : `i_param(rec, ${i}, 8, true)` };
     }
     case 'fd.typechar': case 'fd.type': case 'fd.l4proto': {
       if (!ev) return { kind: 'str', expr: 'false' };
       const fe = fdEntry(ev);
       if (!fe) return { kind: 'str', expr: 'false' };
-      if (ref.field === 'fd.l4proto') return { kind: 'str', expr: `(${fe} != 0 && s_l4(load<u8>(fd_of(rec, ${paramIndex(ev, 'fd')}) + ${F.L4})))` };
+      if (ref.field === 'fd.l4proto') return { kind: 'str', expr: `(${fe} != 0 && s_l4(load<u8>(fd_of(rec, ${fdParam(ev)}) + ${F.L4})))` };
       // a failed open has no table entry; its type is still known from the event
       const code = OPEN_TYPES.has(ev.name)
         ? `(i_param(rec, ${paramIndex(ev, 'flags')}, 4, false) && (IV & 0o200000) != 0 ? <u8>100 : <u8>102)`
-        : `(${fe} != 0 ? load<u8>(fd_of(rec, ${paramIndex(ev, 'fd')}) + ${F.TYPE}) : <u8>0)`;
+        : `(${fe} != 0 ? load<u8>(fd_of(rec, ${fdParam(ev)}) + ${F.TYPE}) : <u8>0)`;
       return { kind: 'str', expr: ref.field === 'fd.typechar' ? `s_char(${code})` : `s_fdtype(${code})` };
     }
     case 'fd.sip': case 'fd.snet': case 'fd.cip': case 'fd.cnet': case 'fd.lip': case 'fd.lnet': case 'fd.rip': case 'fd.rnet':
     case 'fd.sport': case 'fd.cport': case 'fd.lport': case 'fd.rport': {
-      const fi = ev ? paramIndex(ev, 'fd') : -1;
+      const fi = ev ? fdParam(ev) : -1;
       const isPort = ref.field.endsWith('port');
       if (fi < 0 || (ev && OPEN_TYPES.has(ev.name))) return { kind: isPort ? 'int' : 'ip', expr: 'false' };
       const e = `fd4_of(rec, ${fi})`;
@@ -166,7 +237,7 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
       return { kind: isPort ? 'int' : 'ip', expr };
     }
     case 'fd.connected': case 'fd.sockfamily': {
-      const fi = ev ? paramIndex(ev, 'fd') : -1;
+      const fi = ev ? fdParam(ev) : -1;
       const isBool = ref.field === 'fd.connected';
       if (fi < 0 || (ev && OPEN_TYPES.has(ev.name))) return { kind: isBool ? 'bool' : 'str', expr: 'false' };
       const e = `fd_of(rec, ${fi})`;
@@ -195,7 +266,7 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
 /** The two sides of multi-valued fd.ip / fd.net / fd.port: client then server. */
 export function fdBothSides(field: string, ev: EventDef): { kind: Kind; exprs: [string, string] } | null {
   if (field !== 'fd.ip' && field !== 'fd.net' && field !== 'fd.port') return null;
-  const fi = paramIndex(ev, 'fd');
+  const fi = fdParam(ev);
   const isPort = field === 'fd.port';
   if (fi < 0 || OPEN_TYPES.has(ev.name)) return { kind: isPort ? 'int' : 'ip', exprs: ['false', 'false'] };
   const e = `fd4_of(rec, ${fi})`;

@@ -8,6 +8,8 @@ export interface FilterExports {
   thread_seed(tid: number, pid: number, ppid: number, uid: number, loginuid: number, tty: number, exeflags: number): number;
   thread_set_str(tid: number, which: number, len: number): number;
   thread_remove(tid: number): void;
+  /** Optional (ABI 1 modules built before it lack it): 0 start ns, 1 vpid, 2 cap_permitted, 3 cap_effective, 4 cap_inheritable. */
+  thread_set_u64?(tid: number, which: number, v: bigint): number;
   fd_seed(pid: number, fd: number, type: number, l4: number, len: number): number;
   fd_remove(pid: number, fd: number): void;
   user_seed(uid: number, len: number): number;
@@ -16,7 +18,8 @@ export interface FilterExports {
 
 export interface Match { index: number; rule: number }
 
-export const THREAD_STR = { comm: 0, exe: 1, exepath: 2, args: 3, cwd: 4, container: 5 } as const;
+export const THREAD_STR = { comm: 0, exe: 1, exepath: 2, args: 3, cwd: 4, container: 5, env: 6 } as const;
+export const THREAD_U64 = { startTs: 0, vpid: 1, capPermitted: 2, capEffective: 3, capInheritable: 4 } as const;
 export const CONTAINER_FIELD = { name: 0, 'image.repository': 1, image: 2, 'k8s.ns.name': 3, 'k8s.pod.name': 4, type: 5, privileged: 6 } as const;
 
 const te = new TextEncoder();
@@ -47,10 +50,20 @@ export class FilterModule {
     return lens;
   }
 
-  seedThread(t: { tid: number; pid: number; ppid: number; uid?: number; loginuid?: number; tty?: number; exeflags?: number; comm?: string; exe?: string; exepath?: string; args?: string[]; cwd?: string; containerId?: string }): void {
+  seedThread(t: {
+    tid: number; pid: number; ppid: number; uid?: number; loginuid?: number; tty?: number; exeflags?: number; comm?: string; exe?: string; exepath?: string;
+    args?: string[]; cwd?: string; containerId?: string;
+    /** Environment (proc.env); start time in ns on the records' clock (proc.duration); pid in its namespace; capability sets (thread.cap_*). */
+    env?: string[]; startTs?: number | bigint; vpid?: number; capPermitted?: bigint; capEffective?: bigint; capInheritable?: bigint;
+  }): void {
     if (!this.x.thread_seed(t.tid, t.pid, t.ppid, t.uid ?? 0, t.loginuid ?? 0xffffffff, t.tty ?? 0, t.exeflags ?? 0)) throw new Error('thread table full');
-    const strs: Array<[number, string | undefined]> = [[0, t.comm], [1, t.exe], [2, t.exepath], [3, t.args?.join('\0')], [4, t.cwd], [5, t.containerId]];
+    const strs: Array<[number, string | undefined]> = [[0, t.comm], [1, t.exe], [2, t.exepath], [3, t.args?.join('\0')], [4, t.cwd], [5, t.containerId], [6, t.env?.join('\0')]];
     for (const [w, s] of strs) if (s !== undefined) { const [n] = this.putArg(s); this.x.thread_set_str(t.tid, w, n); }
+    const nums: Array<[number, number | bigint | undefined]> = [[0, t.startTs], [1, t.vpid], [2, t.capPermitted], [3, t.capEffective], [4, t.capInheritable]];
+    for (const [w, v] of nums) if (v !== undefined) {
+      if (!this.x.thread_set_u64) throw new Error('this filter module cannot take thread facts (built before thread_set_u64)');
+      this.x.thread_set_u64(t.tid, w, BigInt(v));
+    }
   }
 
   seedFd(pid: number, fd: number, typechar: string, name: string, l4 = 0): void {

@@ -1,6 +1,8 @@
 // The literal pool of a generated module: every string literal, hash set, pmatch list and flag
 // table lives in one data segment, addressed by offset, so the filter never builds a string.
 
+import { compileRegex, type Dfa } from './regex.js';
+
 const te = new TextEncoder();
 
 /** FNV-1a, the same function as assembly/lib/str.ts str_hash. */
@@ -13,6 +15,7 @@ export function fnv1a(b: Uint8Array): number {
 export class Pool {
   private bytes: number[] = [];
   private strings = new Map<string, number>();
+  private regexes = new Map<string, number>();
 
   get size(): number { return this.bytes.length; }
   data(): number[] { return this.bytes; }
@@ -56,6 +59,28 @@ export class Pool {
     const at = this.bytes.length;
     this.u32(refs.length);
     for (const r of refs) { this.u32(r.off); this.u32(r.len); }
+    return at;
+  }
+
+  /**
+   * A regex automaton (layout in assembly/lib/dfa.ts): {u32 classes, u32 states, u32 start,
+   * u8 classOf[256], u8 accept[states], pad to 2, u16 next[states * classes]}.
+   */
+  /** The automaton of a regex, compiled once per pattern (throws RegexUnsupported). */
+  regex(pattern: string): number {
+    let at = this.regexes.get(pattern);
+    if (at === undefined) { at = this.dfa(compileRegex(pattern)); this.regexes.set(pattern, at); }
+    return at;
+  }
+
+  dfa(d: Dfa): number {
+    this.align4();
+    const at = this.bytes.length;
+    this.u32(d.nClasses); this.u32(d.accept.length); this.u32(d.start);
+    for (const c of d.classOf) this.bytes.push(c);
+    for (const a of d.accept) this.bytes.push(a ? 1 : 0);
+    if (this.bytes.length % 2) this.bytes.push(0);
+    for (const t of d.next) this.bytes.push(t & 255, t >>> 8);
     return at;
   }
 

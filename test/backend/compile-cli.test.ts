@@ -23,7 +23,7 @@ const RULES = `- list: shells
   priority: WARNING
 - rule: Env peek
   desc: env
-  condition: spawned_process and proc.env contains SECRET
+  condition: spawned_process and proc.sname contains SECRET
   output: env %proc.cmdline
   priority: NOTICE
 `;
@@ -34,7 +34,7 @@ test('rulec compile writes a bundle that filters; unsupported fields fail with f
   writeFileSync(file, RULES);
   const bad = rulec(['compile', file, '-o', join(dir, 'out')]);
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error BACKEND_UNSUPPORTED: rule "Env peek": field proc.env`));
+  assert.match(bad.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error BACKEND_UNSUPPORTED: rule "Env peek": field proc.sname`));
 
   const ok = rulec(['compile', file, '--skip-unsupported', '-o', join(dir, 'out')]);
   assert.equal(ok.status, 0, ok.stderr);

@@ -9,7 +9,7 @@ import { World, mulberry } from './world.js';
 
 test('memory is constant over 10M events', async () => {
   const fe = compileFrontEnd(['../shared/falco/rules/falco_rules.yaml', '../shared/falco/rules/falco-incubating_rules.yaml']);
-  const be = await compileBackend(fe.ruleset, { skipUnsupported: true });
+  const be = await compileBackend(fe.ruleset);
   const m = await FilterModule.load(be.wasm!);
   const world = new World(mulberry(7));
   world.seed(m);

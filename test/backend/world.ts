@@ -6,6 +6,7 @@ import { EVENTS_BY_NAME } from '../../schema/events.js';
 import type { Event, FdInfo, ThreadInfo, ContainerInfo, UserInfo } from '../../schema/model.js';
 import type { FilterModule } from '../../compiler/backend/host.js';
 import { rec } from './records.js';
+import { resolvePath } from '../../runtime/state/fd-names.js';
 
 export const NAMES = ['bash', 'sh', 'zsh', 'nc', 'ncat', 'curl', 'wget', 'python3', 'sudo', 'passwd', 'chmod', 'find', 'grep', 'cat', 'ls',
   'nginx', 'node', 'java', 'sshd', 'systemd', 'kubectl', 'docker', 'runc', 'apt', 'dpkg', 'rpm', 'useradd', 'iptables', 'nmap', 'tcpdump', 'mysql', 'crontab'];
@@ -17,6 +18,13 @@ export const PATHS = ['/etc/passwd', '/etc/shadow', '/etc/sudoers', '/etc/pam.d/
 export const ARGS = [[], ['-c', 'id'], ['-la'], ['-e', '/bin/sh', '10.0.0.9', '4444'], ['-O', '-', 'http://x/y.sh'], ['-d'], ['--decode'],
   ['-i'], ['-c', 'echo aGk= | base64 -d | sh'], ['/etc/shadow'], ['-R', '777', '/tmp'], ['-s', '/bin/bash'], ['--privileged']];
 export const DIRS = ['/usr/bin/', '/bin/', '/usr/local/bin/', '/tmp/', '/dev/shm/', '/usr/sbin/', '/opt/app/'];
+/** Relative and dotted names: resolved against the cwd as the runtime's state does. */
+export const ODD_PATHS = ['notes.txt', '../etc/shadow', './x', 'a/../../etc/passwd', '/etc/../etc/shadow', '/tmp/../etc/sudoers', '/tmp//x', '../../../../etc/pam.d/sshd'];
+export const ENVS = [[], ['PATH=/usr/bin:/bin', 'HOME=/root'], ['HOME=/home/alice', 'HTTP_PROXY=http://proxy.evil:3128'], ['GLIBC_TUNABLES=glibc.malloc.mxfast=1', 'LANG=C'],
+  ['https_proxy=http://10.0.0.9:8080'], ['TERM=xterm', 'HOME=/', 'SHELL=/bin/bash']];
+const CAP = (...bits: number[]) => bits.reduce((a, b) => a | (1n << BigInt(b)), 0n);
+/** Capability sets (bit numbers: 1 DAC_OVERRIDE, 12 NET_ADMIN, 13 NET_RAW, 16 SYS_MODULE, 19 SYS_PTRACE, 21 SYS_ADMIN, 39 BPF). */
+export const CAPSETS = [0n, CAP(21), CAP(1, 21), CAP(12, 13), CAP(16), CAP(19, 39), (1n << 41n) - 1n];
 export const FLAGS = [0, 1, 2, 0o101, 0o1101, 0o2001, 0o102, 0o200000, 0o2000000, 0o100101];
 export const IPS = ['10.0.0.2', '10.0.0.9', '127.0.0.1', '8.8.8.8', '169.254.169.254', '192.168.1.20', '1.2.3.4'];
 export const PORTS = [22, 53, 80, 443, 4444, 6443, 2379, 10250, 8080, 31337];
@@ -38,6 +46,9 @@ const pick = <T>(r: Rng, xs: readonly T[]): T => xs[r.int(xs.length)];
 /** `record` may hold two records (socket then connect); `before` is the first one's event then. */
 export interface Generated { record: Uint8Array; event: Event; before?: Event }
 
+/** ns between generated events: 600 events span 12 s, so proc.duration crosses the rules' thresholds. */
+const TICK = 20_000_000;
+
 type SimThread = ThreadInfo & { fds: Map<number, FdInfo>; nextFd: number };
 
 export class World {
@@ -49,6 +60,9 @@ export class World {
     const mk = (tid: number, ppid: number, comm: string, cid = 'host', uid = 0) => this.addThread(tid, ppid, comm, `/usr/bin/${comm}`, [], cid, uid);
     mk(1, 0, 'systemd'); mk(50, 1, 'containerd'); mk(60, 1, 'sshd'); mk(61, 60, 'bash', 'host', 1000);
     mk(200, 50, 'nginx', CONTAINERS[0].id, 33); mk(300, 50, 'etcd', CONTAINERS[1].id); mk(400, 50, 'sh', CONTAINERS[2].id);
+    // what a /proc scan tells about the seeded processes: the privileged container's shell has every capability
+    const sys = this.threads.get(1)!; sys.vpid = 1; sys.startTs = 0; sys.capPermitted = sys.capEffective = (1n << 41n) - 1n; sys.capInheritable = 0n;
+    const sh = this.threads.get(400)!; sh.vpid = 1; sh.env = ['HOME=/root', 'PATH=/bin']; sh.capPermitted = sh.capEffective = (1n << 41n) - 1n; sh.capInheritable = 0n;
   }
 
   private addThread(tid: number, ppid: number, comm: string, exepath: string, args: string[], cid: string, uid: number): SimThread {
@@ -60,7 +74,8 @@ export class World {
 
   /** Seeds the module with the same processes, users and containers. */
   seed(m: FilterModule): void {
-    for (const t of this.threads.values()) m.seedThread({ tid: t.tid, pid: t.pid, ppid: t.ppid, uid: t.uid, loginuid: t.loginuid, comm: t.comm, exe: t.exe, exepath: t.exepath, args: t.args, cwd: t.cwd, containerId: t.containerId });
+    for (const t of this.threads.values()) m.seedThread({ tid: t.tid, pid: t.pid, ppid: t.ppid, uid: t.uid, loginuid: t.loginuid, comm: t.comm, exe: t.exe, exepath: t.exepath, args: t.args, cwd: t.cwd, containerId: t.containerId,
+      env: t.env, startTs: t.startTs, vpid: t.vpid, capPermitted: t.capPermitted, capEffective: t.capEffective, capInheritable: t.capInheritable });
     for (const u of USERS) m.seedUser(u.uid, u.name);
     for (const c of CONTAINERS) {
       m.setContainer(c.id, 'name', c.name!); m.setContainer(c.id, 'image.repository', c.imageRepository!); m.setContainer(c.id, 'image', c.image!);
@@ -71,11 +86,11 @@ export class World {
   private event(t: ThreadInfo, type: string, params: Record<string, unknown>, fd?: FdInfo): Generated {
     const ev = EVENTS_BY_NAME.get(type)!;
     this.num++;
-    const record = rec(type, { tid: t.tid, pid: t.pid, ppid: t.ppid, uid: t.uid, gid: t.gid, loginuid: t.loginuid, comm: t.comm, containerId: t.containerId, ts: BigInt(this.num) }, params as never);
+    const record = rec(type, { tid: t.tid, pid: t.pid, ppid: t.ppid, uid: t.uid, gid: t.gid, loginuid: t.loginuid, comm: t.comm, containerId: t.containerId, ts: BigInt(this.num * TICK) }, params as never);
     const full: Record<string, never> = {};
     for (const p of ev.params) full[p.name] = (params[p.name] ?? (p.type === 'str' ? '' : p.type === 'strlist' ? [] : p.type === 'bytes' ? new Uint8Array(0) : null)) as never;
     const event: Event = {
-      num: this.num, ts: this.num, type, typeId: ev.id, dir: 'exit', cpu: 0, params: full, paramOrder: ev.params.map((p) => p.name),
+      num: this.num, ts: this.num * TICK, type, typeId: ev.id, dir: 'exit', cpu: 0, params: full, paramOrder: ev.params.map((p) => p.name),
       thread: t, fd, user: USERS.find((u) => u.uid === t.uid), container: CONTAINERS.find((c) => c.id === t.containerId), source: 'syscall',
     };
     return { record, event };
@@ -93,14 +108,23 @@ export class World {
       const child = this.addThread(this.nextTid++, t.pid, comm, exepath, args, t.containerId, pick(r, [t.uid, t.uid, 0, 1000, 4242]));
       child.exe = comm; child.cwd = pick(r, ['/', '/tmp', '/root', '/home/alice']);
       child.exeWritable = false; child.exeUpperLayer = false; child.exeFromMemfd = false;
+      // a process first seen at its exec starts there
+      child.startTs = (this.num + 1) * TICK;
+      child.env = pick(r, ENVS);
+      const extra: Record<string, unknown> = { env: child.env };
+      if (r.int(4) > 0) {
+        child.capPermitted = pick(r, CAPSETS); child.capEffective = r.int(2) ? child.capPermitted : pick(r, CAPSETS); child.capInheritable = 0n;
+        Object.assign(extra, { cap_permitted: child.capPermitted, cap_effective: child.capEffective, cap_inheritable: 0n });
+      }
+      if (child.containerId !== 'host' || r.int(2)) { child.vpid = r.int(3) === 0 ? 1 : 2 + r.int(50); extra.vpid = child.vpid; }
       if (this.threads.size > 400) this.threads.delete(all[7 + r.int(all.length - 7)].tid);
-      return this.event(child, 'execve', { res: 0, exe: comm, args, tid: child.tid, pid: child.pid, ptid: t.tid, cwd: child.cwd, comm, exepath, flags: 0, uid: child.uid, loginuid: child.loginuid });
+      return this.event(child, 'execve', { res: 0, exe: comm, args, tid: child.tid, pid: child.pid, ptid: t.tid, cwd: child.cwd, comm, exepath, flags: 0, uid: child.uid, loginuid: child.loginuid, ...extra });
     }
     if (k < 55) {
-      const path = pick(r, PATHS), flags = pick(r, FLAGS);
+      const path = r.int(5) ? pick(r, PATHS) : pick(r, ODD_PATHS), flags = pick(r, FLAGS);
       const ok = r.int(10) > 0;
       const fdn = ok ? t.nextFd++ : -2;
-      const fd: FdInfo = { num: fdn, type: (flags & 0o200000) ? 'directory' : 'file', name: path, openFlags: flags };
+      const fd: FdInfo = { num: fdn, type: (flags & 0o200000) ? 'directory' : 'file', name: resolvePath(t.cwd, path), nameraw: path, openFlags: flags };
       if (ok) t.fds.set(fdn, fd);
       return this.event(t, pick(r, ['openat', 'open']), { fd: fdn, dirfd: -100, name: path, flags, mode: 0o644 }, fd);
     }
@@ -126,8 +150,23 @@ export class World {
       const conn = this.event(t, 'connect', { res, tuple: { family: 2, sip, sport, dip, dport }, fd: fdn }, fd);
       return { record: concat2(sock.record, conn.record), event: conn.event, before: sock.event };
     }
-    const path = pick(r, PATHS);
-    return this.event(t, pick(r, ['unlinkat', 'chmod', 'mkdir']), { res: 0, dirfd: -100, name: path, path, filename: path, mode: 0o777, flags: 0 });
+    if (k < 97) {
+      const fds = [...t.fds.values()];
+      if (k === 95 && fds.length) {
+        // dup: the event's fd is the new descriptor, a copy of the old one
+        const old = pick(r, fds), res = t.nextFd++;
+        const fd: FdInfo = { ...old, num: res };
+        t.fds.set(res, fd);
+        return this.event(t, pick(r, ['dup', 'dup2', 'dup3']), { res, oldfd: old.num, newfd: res, flags: 0 }, fd);
+      }
+      const c = pick(r, CAPSETS);
+      return this.event(t, 'capset', { res: 0, cap_inheritable: 0n, cap_permitted: c, cap_effective: r.int(2) ? c : pick(r, CAPSETS) });
+    }
+    const path = r.int(3) ? pick(r, PATHS) : pick(r, ODD_PATHS);
+    if (k === 97) return this.event(t, pick(r, ['rename', 'renameat']), { res: 0, olddirfd: -100, newdirfd: -100, oldpath: path, newpath: pick(r, [...PATHS, ...ODD_PATHS]) });
+    // a dirfd the thread never opened leaves relative fs.path.* without a value
+    const dirfd = r.int(4) === 0 ? 77 : -100;
+    return this.event(t, pick(r, ['unlinkat', 'chmod', 'mkdir', 'mkdirat', 'unlink']), { res: 0, dirfd, name: path, path, filename: path, mode: 0o777, flags: 0 });
   }
 }
 
