@@ -81,6 +81,22 @@ export const SCHEMA: Record<string, Spec> = {
     listen_address: { t: 'string', def: '127.0.0.1', doc: 'address to bind' },
     listen_port: { t: 'int', def: 8765, min: 0, max: 65535, doc: 'port to bind (0 = any free port)' },
   } },
+  syscall: { t: 'object', doc: 'the kernel event source of `vigil run`', fields: {
+    enabled: { t: 'bool', def: true, doc: 'read kernel events; false runs other sources (k8s_audit) alone' },
+  } },
+  k8s_audit: { t: 'object', doc: 'Kubernetes audit webhook endpoint of `vigil run` (runtime/sources/k8saudit/README.md)', fields: {
+    enabled: { t: 'bool', def: false, doc: 'serve the HTTPS audit webhook and run the k8s_audit rules on what it receives' },
+    listen_address: { t: 'string', def: '0.0.0.0', doc: 'address to bind' },
+    listen_port: { t: 'int', def: 9765, min: 0, max: 65535, doc: 'port to bind (0 = any free port)' },
+    path: { t: 'string', def: '/k8s-audit', doc: 'URL path the API server posts to' },
+    cert_file: { t: 'string', def: '', doc: 'PEM server certificate (required)' },
+    key_file: { t: 'string', def: '', doc: 'PEM server key (required)' },
+    client_ca_file: { t: 'string', def: '', doc: 'PEM CA bundle: a client certificate signed by it authenticates the caller' },
+    token_file: { t: 'string', def: '', doc: 'file holding a bearer token that authenticates the caller' },
+    max_body_bytes: { t: 'int', def: 10485760, min: 1024, doc: 'largest request body accepted (413 beyond it)' },
+    queue_capacity: { t: 'int', def: 100000, min: 1, doc: 'events held between the endpoint and the rules (503 + Retry-After beyond it)' },
+    cluster_name: { t: 'string', def: '', doc: 'cluster name the events carry (ka.cluster.name)' },
+  } },
   log: { t: 'object', doc: "the agent's own log (JSON lines on stderr)", fields: {
     level: { t: 'string', def: 'info', enum: ['debug', 'info', 'warn', 'error'], doc: 'lowest level written' },
   } },

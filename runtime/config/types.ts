@@ -26,6 +26,11 @@ export interface VigilConfig {
   falcosidekick_output: Out & { spool: boolean; url: string };
   slack_output: Out & { spool: boolean; webhook_url: string; username: string; icon_url: string; minimal: boolean };
   syslog_output: Out & { transport: 'udp' | 'tcp' | 'unix'; host: string; port: number; path: string; facility: number };
+  syscall: { enabled: boolean };
+  k8s_audit: {
+    enabled: boolean; listen_address: string; listen_port: number; path: string; cert_file: string; key_file: string;
+    client_ca_file: string; token_file: string; max_body_bytes: number; queue_capacity: number; cluster_name: string;
+  };
   webserver: { enabled: boolean; listen_address: string; listen_port: number };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
   shutdown_timeout_ms: number;
