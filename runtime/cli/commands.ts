@@ -27,6 +27,7 @@ export const run = agentCommand('run', 'Watch this node live: kernel events -> r
 export const replay = agentCommand('replay', 'Run the rules over a capture (.scap, gzip\'d or plain) or audit events (.json), deliver the alerts, then exit', 'FILE', {
   rules: { type: 'string', short: 'r', multiple: true, help: 'rule file or directory (repeatable); default: config rules_files, else the bundled rules/' },
   json: { type: 'boolean', help: 'print alerts as Falco JSON lines (same as -o json_output=true)' },
+  follow: { type: 'boolean', short: 'f', help: 'audit .json: keep reading what is appended (tail -F, rotation-safe) until stopped' },
 }, 1);
 export const capture = agentCommand('capture', 'Record kernel events to a capture file for later replay', '', {
   write: { type: 'string', short: 'w', help: 'capture file to write' },

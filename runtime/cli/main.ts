@@ -5,8 +5,11 @@ import { helpText, parseCommandLine, UsageError, type Io } from './command.js';
 import { ALL } from './commands.js';
 import { registerPipeline } from './pipelines.js';
 import { startReplay } from '../pipeline/replay.js';
+import { auditOnlyRun, replayDispatcher } from '../pipeline/audit.js';
 
-registerPipeline('replay', (ctx) => startReplay(ctx));
+registerPipeline('replay', replayDispatcher((ctx) => startReplay(ctx)));
+// Until the kernel side of `vigil run` is registered, run serves the audit webhook alone.
+registerPipeline('run', auditOnlyRun);
 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
