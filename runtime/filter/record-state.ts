@@ -1,0 +1,26 @@
+// The JS state both detectors keep from Vigil records: runtime/state's State, plus what the record
+// header says that State leaves to the source. It builds the full Event only for a record that a
+// rule matched (or that the interpreter must evaluate).
+import { EVENTS_BY_NAME } from '../../schema/events.js';
+import type { Event } from '../../schema/model.js';
+import type { DecodedRecord } from '../decode/record.js';
+import { State } from '../state/state.js';
+
+const EXECS = new Set(['execve', 'execveat'].map((n) => EVENTS_BY_NAME.get(n)?.id ?? -1));
+
+export class RecordState {
+  constructor(readonly state: State = new State()) {}
+
+  apply(rec: DecodedRecord): void {
+    this.state.apply(rec);
+    const h = rec.header;
+    // A record's header names the container of the process as the kernel saw it at the event; an exec
+    // is where a process enters a container (runc's init execs the workload), so it is taken there.
+    if (EXECS.has(h.type) && h.dir !== 0 && rec.params.res === 0 && h.containerId) {
+      const t = this.state.threads.get(h.tid);
+      if (t) t.containerId = h.containerId;
+    }
+  }
+
+  event(rec: DecodedRecord, num: number): Event { return this.state.toEvent(rec, num); }
+}
