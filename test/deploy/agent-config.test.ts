@@ -23,13 +23,13 @@ function agentContainers(objs: Obj[]): AgentContainer[] {
     for (const c of pod.containers) {
       const cmd = ALL.find((x) => x.name === c.args?.[0]);
       assert.ok(cmd, `${w.metadata.name}/${c.name}: args start with a vigil command (${c.args?.[0]})`);
-      const { flags, positionals } = parseCommandLine(cmd, c.args.slice(1), 'vigil');
+      const { flags, positionals } = parseCommandLine(cmd, c.args.slice(1));
       assert.deepEqual(positionals, [], `${w.metadata.name}: no stray arguments`);
       const path = flags.config as string;
       const mount = c.volumeMounts.find((m: Obj) => m.mountPath === path);
       assert.ok(mount, `${w.metadata.name}: --config ${path} is a mounted file`);
       const vol = pod.volumes.find((v: Obj) => v.name === mount.name);
-      const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === vol.configMap.name);
+      const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === vol.configMap.name)!;
       const text = cm.data[mount.subPath];
       assert.equal(typeof text, 'string', `${w.metadata.name}: ConfigMap ${cm.metadata.name} has ${mount.subPath}`);
       const overrides = (flags.option as string[] | undefined) ?? [];
