@@ -31,17 +31,46 @@ find "$KDIR/lib/modules" -name '*.ko' -exec cp {} "$IR/modules/" \;
 
 echo "kmod harness: booting $KVER under QEMU (TCG, mode=$MODE)" >&2
 set +e
-timeout "${VIGIL_KMOD_TIMEOUT:-270}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1G \
+# Console loglevel 5 shows KERN_WARNING/KERN_DEFAULT lines, which is where WARN(), Oops headers
+# and every stack dump are printed (loglevel 4 hid them: a lockup showed no function). A soft
+# lockup dumps every CPU's stack and panics, an Oops panics, a task blocked for 60 s dumps its
+# stack and panics: with panic=-1 and -no-reboot the guest then stops at once instead of running
+# into the outer timeout.
+KDEBUG="loglevel=5 softlockup_all_cpu_backtrace=1 softlockup_panic=1 oops=panic hung_task_panic=1"
+KDEBUG="$KDEBUG sysctl.kernel.hung_task_timeout_secs=60 sysctl.kernel.hung_task_all_cpu_backtrace=1"
+# Single-threaded TCG (both vCPUs interleaved on one host thread), not MTTCG: under MTTCG a
+# vCPU can keep running a stale translation of a kernel instruction that another vCPU has just
+# live-patched. Every tracepoint or kprobe (un)registration patches kernel text with an INT3
+# (text_poke_bp); a vCPU still executing the stale INT3 after the patch is done traps, the
+# kernel sees the INT3 gone from memory ("removed right after we hit it"), rewinds and retries,
+# forever: both CPUs in soft lockup at the patched site (syscall_trace_enter+0xe9 when the
+# syscall tracepoints were flipped). Real CPUs serialize on the IPI the kernel sends after
+# patching; QEMU's multi-threaded TCG did not here. See kmod/README.md (CI hang).
+TCG=${VIGIL_KMOD_TCG:-single}
+timeout "${VIGIL_KMOD_TIMEOUT:-270}" qemu-system-x86_64 -accel tcg,thread=$TCG -cpu max -smp 2 -m 1G \
 	-nographic -nodefaults -serial stdio -no-reboot \
 	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 vigil_mode=$MODE vigil_only=${VIGIL_ONLY:-}" \
+	-append "console=ttyS0 panic=-1 $KDEBUG vigil_mode=$MODE vigil_only=${VIGIL_ONLY:-} vigil_cycles=${VIGIL_CYCLES:-}" \
 	-virtfs local,path=/usr,mount_tag=usr,security_model=none,readonly=on \
 	-virtfs local,path="$ROOT",mount_tag=repo,security_model=none,readonly=on \
 	-virtfs local,path="$OUT",mount_tag=out,security_model=none \
 	</dev/null >"$OUT/console.log" 2>&1
 rc=$?
 set -e
-[ $rc -eq 124 ] && { tail -n 40 "$OUT/console.log" >&2; fail "guest timed out"; }
-if grep -nE "BUG:|WARNING:|Oops|Call Trace" "$OUT/console.log" >&2; then fail "kernel reported a problem (console.log above)"; fi
-grep -q "VIGIL-GUEST-DONE rc=0" "$OUT/console.log" || { tail -n 60 "$OUT/console.log" >&2; fail "guest driver failed"; }
+# What the guest was doing (its last progress lines) and the kernel's first complaint with the
+# stack dumps that follow it, so a failure names the scenario and the function.
+report() {
+	echo "kmod harness: guest progress (last lines):" >&2
+	grep -E "^(scenario|stress|bench|soak|VIGIL-)" "$OUT/console.log" | tail -n 8 | sed 's/^/  /' >&2
+	first=$(grep -nE "BUG:|WARNING:|Oops|Call Trace|Kernel panic|blocked for more than|rcu: INFO" "$OUT/console.log" | head -n1 | cut -d: -f1)
+	if [ -n "$first" ]; then
+		echo "kmod harness: kernel log from its first complaint (line $first of $OUT/console.log):" >&2
+		sed -n "$first,\$p" "$OUT/console.log" | grep -vE "^(scenario|stress|soak) " | head -n 150 >&2
+	else
+		tail -n 40 "$OUT/console.log" >&2
+	fi
+}
+[ $rc -eq 124 ] && { report; fail "guest timed out"; }
+if grep -qE "BUG:|WARNING:|Oops|Call Trace|Kernel panic|blocked for more than" "$OUT/console.log"; then report; fail "kernel reported a problem"; fi
+grep -q "VIGIL-GUEST-DONE rc=0" "$OUT/console.log" || { report; tail -n 60 "$OUT/console.log" >&2; fail "guest driver failed"; }
 echo "kmod harness: ok ($OUT)" >&2

@@ -19,6 +19,13 @@ async function main() {
     write();
     return;
   }
+  if (mode === 'soak') {
+    // Only the unload cycles, many times over: the reproducer for lockups in that phase.
+    const cycles = Number(process.env.VIGIL_CYCLES || 50);
+    out.soak = await unloadCycles(cycles, (i) => console.log(`soak cycle ${i}`));
+    write();
+    return;
+  }
   load();
   const dev = new Device();
   try { out.scenarios = runScenarios(dev); } finally { dev.close(); unload(); }
@@ -27,6 +34,7 @@ async function main() {
   const stress: Record<string, unknown> = {};
   out.stress = stress;
   for (const [name, fn] of [['drops', dropAccounting], ['unload', unloadCycles]] as const) {
+    console.log(`stress ${name}: start`);
     try { stress[name] = { ok: true, ...(await fn()) }; } catch (e) { stress[name] = { ok: false, error: String((e as Error).stack ?? e) }; }
     console.log(`stress ${name}: ${JSON.stringify(stress[name])}`);
     write();

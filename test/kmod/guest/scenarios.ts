@@ -209,6 +209,8 @@ export function runScenarios(dev: Device) {
   const results: { name: string; ok: boolean; error?: string }[] = [];
   const only = process.env.VIGIL_ONLY;
   for (const [name, fn] of SCENARIOS.filter(([n]) => !only || n.includes(only))) {
+    // Printed before the action so that a guest which hangs names the scenario it hung in.
+    console.log(`scenario ${name}: start`);
     try { fn(dev); results.push({ name, ok: true }); } catch (e) {
       results.push({ name, ok: false, error: String((e as Error).stack ?? e).slice(0, 3000) });
     }

@@ -56,9 +56,10 @@ export async function dropAccounting(): Promise<Record<string, number>> {
   }
 }
 
-export async function unloadCycles(cycles = 3): Promise<Record<string, number>> {
+export async function unloadCycles(cycles = 3, progress?: (i: number) => void): Promise<Record<string, number>> {
   let refused = 0;
   for (let i = 0; i < cycles; i++) {
+    progress?.(i);
     load();
     const reader = start(HELPER, ['reader']);
     while (!reader.output().includes('reading')) {
