@@ -8,12 +8,13 @@
 import { fieldTable, lookupField } from '../../../compiler/fields/index.js';
 import { k8sAuditFields, type AuditEvent } from '../../../compiler/fields/k8saudit.js';
 import type { FieldValue } from '../../../compiler/fields/types.js';
-import { evaluate, type Getter } from '../../../compiler/interp/index.js';
-import type { FieldRef, IrExpr, IrRule, ValueExpr } from '../../../compiler/ir/types.js';
+import type { Getter } from '../../../compiler/interp/index.js';
+import type { FieldArg, FieldRef, IrExpr, IrRule, ValueExpr } from '../../../compiler/ir/types.js';
 import type { Resolve } from '../../alerts/template.js';
 import type { Match } from '../../outputs/delivery.js';
 import type { CompiledRules } from '../../pipeline/rules.js';
 import { AuditExtractPlan, type SlotValue } from './extract.js';
+import { compileCondition, type Accessor, type Cond } from './compile.js';
 
 const DISPATCH_FIELD = 'ka.target.resource';
 
@@ -66,16 +67,31 @@ function display(v: FieldValue | FieldValue[] | undefined, multi: boolean): stri
   return list.length ? `(${list.map(one).join(',')})` : undefined;
 }
 
+interface Lookup { ex: (ev: AuditEvent, a: FieldArg | undefined) => FieldValue | FieldValue[] | undefined; arg: FieldArg | undefined; multi: boolean }
+// Output templates name a fixed set of fields, so the name -> extractor lookups are kept.
+const lookups = new Map<string, Lookup | null>();
+
+function lookup(field: string, arg: string | undefined): Lookup | null {
+  const k = arg === undefined ? field : `${field}[${arg}]`;
+  let l = lookups.get(k);
+  if (l !== undefined) return l;
+  const table = fieldTable('k8s_audit')!;
+  const found = lookupField(table, field);
+  const ex = found && table.extractors.get(found.def.name);
+  const key = found?.dotKey ?? arg;
+  l = !found || !ex ? null : {
+    ex, multi: !!found.def.multi,
+    arg: key === undefined ? undefined : /^\d+$/.test(key) && found.def.arg?.kind !== 'key' ? { kind: 'index', value: Number(key) } : { kind: 'key', value: key },
+  };
+  lookups.set(k, l);
+  return l;
+}
+
 /** Output-string resolution for one audit event over the k8s_audit field table. */
 export function auditResolver(ev: AuditEvent): Resolve {
-  const table = fieldTable('k8s_audit')!;
   return (field, arg) => {
-    const found = lookupField(table, field);
-    const ex = found && table.extractors.get(found.def.name);
-    if (!found || !ex) return undefined;
-    const key = found.dotKey ?? arg;
-    const a = key === undefined ? undefined : /^\d+$/.test(key) && found.def.arg?.kind !== 'key' ? { kind: 'index' as const, value: Number(key) } : { kind: 'key' as const, value: key };
-    return display(ex(ev, a), !!found.def.multi);
+    const l = lookup(field, arg);
+    return l ? display(l.ex(ev, l.arg), l.multi) : undefined;
   };
 }
 
@@ -91,6 +107,9 @@ export class AuditMatcher {
   private readonly unpinned: IrRule[] = [];
   private readonly get: Getter;
   private readonly dispatchSlot: number;
+  /** Per rule id: its condition as closures over this matcher's slots. */
+  private readonly conds = new Map<number, Cond>();
+  private readonly dispatch: Accessor;
 
   constructor(private readonly compiled: CompiledRules) {
     this.rules = compiled.rules.filter((r) => r.source === 'k8s_audit');
@@ -115,6 +134,18 @@ export class AuditMatcher {
       if (this.filled[s] !== this.gen) { vals[s] = slots[s].ex(this.ev!, ref.arg); this.filled[s] = this.gen; }
       return vals[s];
     };
+    const accessor = (ref: FieldRef): Accessor => {
+      const s = this.plan.slotOf(ref.field, ref.arg);
+      const { ex } = slots[s];
+      const arg = ref.arg;
+      const filled = this.filled;
+      return () => {
+        if (filled[s] !== this.gen) { vals[s] = ex(this.ev!, arg); filled[s] = this.gen; }
+        return vals[s];
+      };
+    };
+    this.dispatch = accessor(this.plan.slots[this.dispatchSlot].ref);
+    for (const r of this.rules) this.conds.set(r.id, compileCondition(r.condition, accessor, this.get));
   }
 
   /** Rules an event with this resource can match, in load order. */
@@ -127,11 +158,12 @@ export class AuditMatcher {
     this.ev = ev;
     // Generation 0 marks "never filled"; start over before the counter outgrows the Uint32Array.
     if (++this.gen > 0xffff_ffff) { this.gen = 1; this.filled.fill(0); }
-    const res = this.get(this.plan.slots[this.dispatchSlot].ref);
+    const rules = this.candidates(this.dispatch());
     let n = 0;
     let resolve: Resolve | undefined;
-    for (const r of this.candidates(res)) {
-      if (!evaluate(r.condition, this.get)) continue;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
+      if (!this.conds.get(r.id)!()) continue;
       n++;
       onMatch({ rule: this.compiled.infos.get(r.id)!, timeNs: ev.ts, resolve: (resolve ??= auditResolver(ev)) });
     }
