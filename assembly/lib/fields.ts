@@ -2,8 +2,9 @@
 // this event and leaves it in SP/SL (strings) or IV (integers), so comparisons read it straight
 // from linear memory without building strings. Derived strings go to the scratch area.
 import { SCRATCH, SCRATCH_CAP, slot_len, slot_ptr } from './mem';
-import { thread_get, thread_ancestor, fd_get, user_get, ctr_find, T_ARGS, T_COMM, T_CWD, F_NAME } from './state';
+import { thread_get, fd_get, user_get, ctr_find, T_ARGS, T_COMM, T_CWD, T_PPID, F_NAME } from './state';
 import { param_ptr, param_len } from '../schema.gen';
+import { hash_cache_reset } from './str';
 
 export let SP: usize = 0;
 export let SL: i32 = 0;
@@ -19,7 +20,7 @@ let EPOCH: u32 = 1;  // bumped per event; a field cache entry is valid while its
 let FD_I: i32 = -1; let FD_E: usize = 0;
 
 export function begin_event(rec: usize): void {
-  REC = rec; THR_DONE = false; CTR_DONE = false; SCR = 0; EPOCH++; FD_I = -1; COMM_LEN = -1; CID_LEN = -1;
+  hash_cache_reset(); REC = rec; ANC_N = 0; THR_DONE = false; CTR_DONE = false; SCR = 0; EPOCH++; FD_I = -1; COMM_LEN = -1; CID_LEN = -1;
 }
 
 /**
@@ -48,8 +49,24 @@ export function cur_thread(): usize {
 /** Ancestor n of the current event's process; 1 is the parent (looked up by the header's ppid). */
 export function cur_ancestor(n: i32): usize {
   if (n <= 0) return cur_thread();
-  return thread_ancestor(thread_get(load<u32>(REC + 24)), n - 1);
+  if (n > ANC_MAX) return 0;
+  // the chain is looked up once per event, as far as some rule asks (proc.aname loops ask k = 1, 2, ...)
+  while (ANC_N < n) {
+    let next: usize = 0;
+    if (ANC_N == 0) next = thread_get(load<u32>(REC + 24));
+    else {
+      const prev = load<usize>(ANC + (<usize>(ANC_N - 1) << 2));
+      if (prev == 0) return 0;
+      next = thread_get(load<u32>(prev + T_PPID));
+    }
+    store<usize>(ANC + (<usize>ANC_N << 2), next);
+    ANC_N++;
+  }
+  return load<usize>(ANC + (<usize>(n - 1) << 2));
 }
+const ANC_MAX: i32 = 64;
+const ANC: usize = memory.data(64 * 4, 4);
+let ANC_N: i32 = 0;
 
 export function cur_container(): usize {
   if (!CTR_DONE) {
@@ -107,7 +124,7 @@ export function normalize_path(p: usize, n: i32): i32 { return normalize(p, n); 
 
 @inline function scratch_take(n: i32): usize {
   // Wrapping reuses space cached values may point at: drop the caches (new epoch).
-  if (SCR + <usize>n > SCRATCH_CAP) { SCR = 0; EPOCH++; }
+  if (SCR + <usize>n > SCRATCH_CAP) { SCR = 0; EPOCH++; hash_cache_reset(); }
   const p = SCRATCH + SCR; SCR += <usize>n; return p;
 }
 
@@ -226,6 +243,17 @@ export function s_flags(v: u32, table: usize, pool: usize, modeMask: u32): bool 
   SP = out; SL = len; return true;
 }
 
+/** Whether s_flags would print entry k of `table` for v (the same walk, without the text). */
+export function flag_hit(v: u32, table: usize, k: u32, modeMask: u32): bool {
+  let rest = v & ~modeMask;
+  for (let j: u32 = 0; j <= k; j++) {
+    const fv = load<u32>(table + 4 + <usize>(j * 12));
+    if (modeMask != 0 && j < 3) { if (j == k) return (v & modeMask) == fv; continue; }
+    if ((rest & fv) == fv) { if (j == k) return true; rest &= ~fv; }
+  }
+  return false;
+}
+
 /** Enum rendering: the name whose value equals v, else the decimal number. */
 export function s_enum(v: u32, table: usize, pool: usize): bool {
   const n = load<u32>(table);
@@ -283,8 +311,18 @@ export function s_l4(c: u8): bool {
 
 /** fd.name of an open-type event: its path parameter resolved against the cwd or dirfd. */
 export function s_open_path(rec: usize, i: i32, dirfd: i32): bool {
+  // track_before already resolved it for a successful open (same cwd: the thread's)
+  if (OP_EPOCH == EPOCH && OP_REC == rec && OP_I == i) { SP = OP_SP; SL = OP_SL; return true; }
   const t = cur_thread();
   return s_path(rec, i, dirfd, t != 0 ? t + T_CWD : 0);
+}
+
+let OP_EPOCH: u32 = 0; let OP_REC: usize = 0; let OP_I: i32 = -1; let OP_SP: usize = 0; let OP_SL: i32 = 0;
+/** s_path for track_before's open handling; the result is kept for s_open_path in the rules. */
+export function s_path_keep(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
+  if (!s_path(rec, i, dirfd, cwd)) return false;
+  OP_EPOCH = EPOCH; OP_REC = rec; OP_I = i; OP_SP = SP; OP_SL = SL;
+  return true;
 }
 
 /** The fd entry an event acts on, from its fd parameter. */

@@ -23,6 +23,9 @@ export let THREADS: usize = 0;
 export let FDS: usize = 0;
 export let USERS: usize = 0;
 export let CTRS: usize = 0;
+export let THREAD_KEYS: usize = 0;
+export let FD_KEYS: usize = 0;
+export let USER_KEYS: usize = 0;
 let ready = false;
 
 @inline function up(x: usize, a: usize): usize { return (x + a - 1) & ~(a - 1); }
@@ -38,6 +41,10 @@ export function mem_init(): void {
   FDS = at; at += <usize>FD_SLOTS * FD_SIZE;
   USERS = at; at += <usize>USER_SLOTS * USER_SIZE;
   CTRS = at; at += <usize>CTR_SLOTS * CTR_SIZE;
+  // dense probe keys (state.ts); fresh memory is zero, which is 'empty'
+  THREAD_KEYS = at; at += <usize>THREAD_SLOTS * 8;
+  FD_KEYS = at; at += <usize>FD_SLOTS * 8;
+  USER_KEYS = at; at += <usize>USER_SLOTS * 8;
   const need = <i32>((up(at, 65536) >> 16) - <usize>memory.size());
   if (need > 0 && memory.grow(need) < 0) unreachable();
   ready = true;

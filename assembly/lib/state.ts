@@ -2,7 +2,7 @@
 // ppid), fds (by pid and fd number), users (by uid) and containers (by short id). The module keeps
 // threads and fds current from the records themselves; the host seeds them (/proc scan, capture
 // process lists) and adds names and container metadata through the exported calls in rules.ts.
-import { THREADS, THREAD_SLOTS, THREAD_SIZE, FDS, FD_SLOTS, FD_SIZE, USERS, USER_SLOTS, USER_SIZE, CTRS, CTR_SLOTS, CTR_SIZE, slot_set } from './mem';
+import { THREADS, THREAD_SLOTS, THREAD_SIZE, FDS, FD_SLOTS, FD_SIZE, USERS, USER_SLOTS, USER_SIZE, CTRS, CTR_SLOTS, CTR_SIZE, THREAD_KEYS, FD_KEYS, USER_KEYS, slot_set } from './mem';
 
 // ---- thread entry layout ----
 export const T_TID: usize = 0, T_PID: usize = 4, T_PPID: usize = 8, T_UID: usize = 12, T_LOGINUID: usize = 16;
@@ -56,36 +56,47 @@ function clear_entry(e: usize, size: usize): void {
 
 /** Longest probe run; a full neighbourhood evicts its home entry instead of scanning the table. */
 const MAX_PROBE: u32 = 32;
+// Dense key arrays, one u64 per slot: 0 empty, 1 gone (deleted), else the key + 2. Probing scans
+// these (8 bytes a slot) instead of the entries (kilobytes apart), so a miss costs a few cache lines.
+const K_EMPTY: u64 = 0, K_GONE: u64 = 1;
 
 /**
  * Open-addressing probe for `key`; returns the entry or, when `create`, a fresh one. Probes are
  * bounded so a table filled by leaked entries (exits the host never saw) costs no more than
  * MAX_PROBE compares; inserting into a full neighbourhood evicts its home entry.
  */
-function probe(base: usize, slots: u32, size: usize, keyOff: usize, stateOff: usize, key: u64, wide: bool, create: bool): usize {
+function probe(keys: usize, base: usize, slots: u32, size: usize, keyOff: usize, stateOff: usize, key: u64, wide: bool, create: bool): usize {
   const mask = slots - 1;
+  const want = key + 2;
   const home = mix(key) & mask;
   let i = home;
-  let free: usize = 0;
+  let free: i32 = -1;
   for (let n: u32 = 0; n < MAX_PROBE; n++) {
-    const e = base + <usize>i * size;
-    const st = load<u32>(e + stateOff);
-    if (st == EMPTY) { if (free == 0) free = e; break; }
-    if (st == USED && (wide ? load<u64>(e + keyOff) == key : <u64>load<u32>(e + keyOff) == key)) return e;
-    if (st == GONE && free == 0) free = e;
+    const k = load<u64>(keys + (<usize>i << 3));
+    if (k == want) return base + <usize>i * size;
+    if (k == K_EMPTY) { if (free < 0) free = <i32>i; break; }
+    if (k == K_GONE && free < 0) free = <i32>i;
     i = (i + 1) & mask;
   }
   if (!create) return 0;
-  const at = free != 0 ? free : base + <usize>home * size;
+  const slot: u32 = free >= 0 ? <u32>free : home;
+  const at = base + <usize>slot * size;
   clear_entry(at, size);
+  store<u64>(keys + (<usize>slot << 3), want);
   if (wide) store<u64>(at + keyOff, key); else store<u32>(at + keyOff, <u32>key);
   store<u32>(at + stateOff, USED);
   return at;
 }
 
-export function thread_get(tid: u32): usize { return tid == 0 ? 0 : probe(THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, false); }
-export function thread_put(tid: u32): usize { return probe(THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, true); }
-export function thread_del(tid: u32): void { const e = thread_get(tid); if (e != 0) store<u32>(e + T_STATE, GONE); }
+/** Marks entry e of a table deleted. */
+function unlink(keys: usize, base: usize, size: usize, e: usize, stateOff: usize): void {
+  store<u64>(keys + (((e - base) / size) << 3), K_GONE);
+  store<u32>(e + stateOff, GONE);
+}
+
+export function thread_get(tid: u32): usize { return tid == 0 ? 0 : probe(THREAD_KEYS, THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, false); }
+export function thread_put(tid: u32): usize { return probe(THREAD_KEYS, THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, true); }
+export function thread_del(tid: u32): void { const e = thread_get(tid); if (e != 0) unlink(THREAD_KEYS, THREADS, THREAD_SIZE, e, T_STATE); }
 
 /** The n-th ancestor of thread entry `e` (1 = parent); follows ppid to the parent's group leader. */
 export function thread_ancestor(e: usize, n: i32): usize {
@@ -94,12 +105,12 @@ export function thread_ancestor(e: usize, n: i32): usize {
 }
 
 @inline function fdkey(pid: u32, fd: i64): u64 { return (<u64>pid << 32) | (<u64>fd & 0xffffffff); }
-export function fd_get(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, false); }
-export function fd_put(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, true); }
-export function fd_del(pid: u32, fd: i64): void { const e = fd_get(pid, fd); if (e != 0) store<u32>(e + F_STATE, GONE); }
+export function fd_get(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, false); }
+export function fd_put(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, true); }
+export function fd_del(pid: u32, fd: i64): void { const e = fd_get(pid, fd); if (e != 0) unlink(FD_KEYS, FDS, FD_SIZE, e, F_STATE); }
 
-export function user_get(uid: u32): usize { return probe(USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, false); }
-export function user_put(uid: u32): usize { return probe(USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, true); }
+export function user_get(uid: u32): usize { return probe(USER_KEYS, USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, false); }
+export function user_put(uid: u32): usize { return probe(USER_KEYS, USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, true); }
 
 /** Containers are keyed by the hash of their short id; the id itself is kept and compared. */
 export function ctr_find(id: usize, len: i32, create: bool): usize {

@@ -98,9 +98,24 @@ export function str_hash(a: usize, al: i32): u32 {
  * Membership in a compiled string set: at `set`, u32 mask, then (mask+1) slots of
  * {u32 hash, u32 offset into pool, u32 length}; offset 0xffffffff marks an empty slot.
  */
+// Hashes of the values tested this event, so a field tested against many sets (proc.name in
+// shell_binaries, in package_mgmt_binaries...) is hashed once. Direct-mapped by pointer; the
+// values do not change within an event (scratch reuse starts a new cache generation).
+const HC: usize = memory.data(16 * 16, 8);   // 16 x {u32 ptr, i32 len, u32 gen, u32 hash}
+let HC_GEN: u32 = 1;
+export function hash_cache_reset(): void { HC_GEN++; }
+
+@inline function cached_hash(a: usize, al: i32): u32 {
+  const e = HC + ((((<usize>a >> 3) ^ <usize>al) & 15) << 4);
+  if (load<u32>(e + 8) == HC_GEN && load<u32>(e) == <u32>a && load<i32>(e + 4) == al) return load<u32>(e + 12);
+  const h = str_hash(a, al);
+  store<u32>(e, <u32>a); store<i32>(e + 4, al); store<u32>(e + 8, HC_GEN); store<u32>(e + 12, h);
+  return h;
+}
+
 export function set_has(set: usize, pool: usize, a: usize, al: i32): bool {
   const mask = load<u32>(set);
-  const h = str_hash(a, al);
+  const h = cached_hash(a, al);
   let i = h & mask;
   while (true) {
     const slot = set + 4 + <usize>(i * 12);

@@ -8,7 +8,7 @@ import {
   F_TYPE, F_L4, F_FLAGS, F_SPORT, F_DPORT, F_SIP, F_DIP, F_NAME, FD_SIZE_COPY,
   FT_FILE, FT_DIR, FT_IPV4, FT_IPV6, FT_UNIX, FT_MEMFD, FT_NETLINK, FT_OTHER, L4_TCP, L4_UDP, L4_RAW,
 } from './state';
-import { SP, SL, IV, s_param, i_param, s_path } from './fields';
+import { SP, SL, IV, s_param, i_param, s_path, s_path_keep } from './fields';
 import * as S from '../schema.gen';
 
 @inline function hdr_u32(rec: usize, off: usize): u32 { return load<u32>(rec + off); }
@@ -23,11 +23,17 @@ function set_str(e: usize, off: usize, cap: i32, rec: usize, i: i32): void {
 function set_args(e: usize, rec: usize, i: i32): void {
   if (!s_param(rec, i)) return;
   const n = SL < 512 ? SL : 512;
+  const d = e + T_ARGS + 2;
   store<u16>(e + T_ARGS, <u16>n);
-  for (let k = 0; k < n; k++) {
-    const c = load<u8>(SP + <usize>k);
-    store<u8>(e + T_ARGS + 2 + <usize>k, c == 0 ? 32 : c);
+  memory.copy(d, SP, <usize>n);
+  // find the NULs eight bytes at a time (zero-byte test), fix only those
+  let k = 0;
+  for (; k + 8 <= n; k += 8) {
+    const w = load<u64>(d + <usize>k);
+    if (((w - 0x0101010101010101) & ~w & 0x8080808080808080) == 0) continue;
+    for (let j = k; j < k + 8; j++) if (load<u8>(d + <usize>j) == 0) store<u8>(d + <usize>j, 32);
   }
+  for (; k < n; k++) if (load<u8>(d + <usize>k) == 0) store<u8>(d + <usize>k, 32);
 }
 
 /** Fills a thread entry from an exec/clone record (same parameter layout in all of them). */
@@ -107,7 +113,7 @@ function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype
   const fd = param_i64(rec, fdi);
   if (fd < 0) return;
   const t = thread_get(hdr_u32(rec, 16));
-  if (!s_path(rec, name, dirfd, t != 0 && ftype != FT_MEMFD ? t + T_CWD : 0)) return;
+  if (ftype == FT_MEMFD ? !s_path(rec, name, dirfd, 0) : !s_path_keep(rec, name, dirfd, t != 0 ? t + T_CWD : 0)) return;
   const np = SP, nl = SL;
   const flags: u32 = flagsi >= 0 && i_param(rec, flagsi, 4, false) ? <u32>IV : 0;
   const f = fd_put(hdr_u32(rec, 20), fd);

@@ -9,13 +9,14 @@ const ENTRY = 'assembly/rules.ts';
 
 export class BuildError extends Error {}
 
-export async function buildWasm(source: string, opts: { optimize?: boolean; level?: number } = {}): Promise<Uint8Array> {
+export async function buildWasm(source: string, opts: { optimize?: boolean; level?: number; /** keep function names (profiling) */ debug?: boolean } = {}): Promise<Uint8Array> {
   const written: Record<string, Uint8Array | string> = {};
   let errText = '';
   const sink = (s: unknown) => { errText += String(s); return true; };
   const res = await asc.main([
     ENTRY, '--outFile', 'rules.wasm', '--runtime', 'stub', '--noAssert',
     ...(opts.optimize === false ? ['-O0'] : [`-O${opts.level ?? 2}`]),
+    ...(opts.debug ? ['--debug'] : []),
   ], {
     readFile: (name: string, baseDir: string) => {
       const rel = join(baseDir, name).replace(/^\.?\/?/, '');

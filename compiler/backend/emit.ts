@@ -93,9 +93,10 @@ class TypeGen {
     const r = fieldAccess(v.ref, this.ev, this.pool);
     if ('unsupported' in r) throw new Unsupported(r.unsupported, v.span);
     // Derived strings are built once per event, however many rules test them.
-    if (r.kind === 'str' && r.expr !== 'false' && !/^(s_hdr|s_param|s_set)\(/.test(r.expr)) {
+    // (slots of cached entries and parameters are as cheap to read as the cache itself)
+    if (r.kind === 'str' && r.expr !== 'false' && !/^(s_hdr|s_param|s_set|s_slot)\(/.test(r.expr)) {
       const i = this.cache.id(r.expr);
-      return { kind: 'str', expr: `((FC = fc_get(CACHE, ${i})) != 0 ? FC == 1 : fc_put(CACHE, ${i}, ${r.expr}))` };
+      return { ...r, kind: 'str', expr: `((FC = fc_get(CACHE, ${i})) != 0 ? FC == 1 : fc_put(CACHE, ${i}, ${r.expr}))` };
     }
     return r;
   }
@@ -121,6 +122,15 @@ class TypeGen {
     const acc = this.value(e.lhs);
     if (acc.expr === 'false') return 'false';
     const vals = this.literals(e);
+    if (acc.kind === 'str' && acc.code && acc.codeOf && acc.codeOps?.includes(e.op)) {
+      const codes = vals.map((v) => acc.codeOf!(typeof v === 'string' ? v : String(v)));
+      const eq = codes.map((c) => `CD == ${c}`).join(' || ') || 'false';
+      return e.op === '!=' ? `((CD = ${acc.code}) != 0 && CD != ${codes[0]})` : `((CD = ${acc.code}) != 0 && (${eq}))`;
+    }
+    if (acc.kind === 'str' && acc.contains && e.op === 'contains' && vals.length === 1 && typeof vals[0] === 'string') {
+      const t = acc.contains(vals[0]);
+      if (t !== null) return t;
+    }
     if (acc.kind === 'str') return this.strCmp(e.op, acc.expr, vals, e);
     if (acc.kind === 'ip') return this.ipCmp(e.op, acc.expr, vals, e);
     return this.numCmp(e.op, acc.expr, vals, e);
@@ -263,7 +273,7 @@ function sharedKeys(rules: IrRule[], keys: WeakMap<object, string>): Set<string>
 
 const HEADER_IMPORTS = `import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP } from './lib/mem';
 import { str_eq, str_startswith, str_endswith, str_contains, str_icontains, str_cmp, str_glob, set_has, path_pmatch } from './lib/str';
-import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, i_ip, i_port, i_ip_side, i_port_side, s_res, s_oct, s_sockfamily } from './lib/fields';
+import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, i_ip, i_port, i_ip_side, i_port_side, s_res, s_oct, s_sockfamily, flag_hit } from './lib/fields';
 import { s_env, s_env_key, s_caps, s_thread_caps, i_vpid, i_duration, s_fspath, s_fd_raw } from './lib/procfields';
 import { dfa_match } from './lib/dfa';
 import { track_before, track_after } from './lib/track';
@@ -320,6 +330,7 @@ ${HEADER_IMPORTS}
 ${data}
 const CACHE: usize = memory.data(${cache.size * 12 + 12}, 8);
 let FC: i32 = 0;
+let CD: u8 = 0;
 let NOUT: i32 = 0;
 let FIRST = false;
 let CONSUMED: u32 = 0;

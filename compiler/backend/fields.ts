@@ -7,8 +7,17 @@ import type { Pool } from './pool.js';
 import { ERRNO_NAMES, CAP_NAMES } from '../fields/render.js';
 
 export type Kind = 'str' | 'int' | 'bool' | 'ip';
-/** `expr` is an AS boolean expression: true when the field has a value, left in SP/SL or IV. */
-export interface Access { kind: Kind; expr: string }
+/**
+ * `expr` is an AS boolean expression: true when the field has a value, left in SP/SL or IV.
+ * A text field that is a rendering of a number may also offer cheaper tests on the number:
+ * `code` (a u8 expression, 0 when absent) with `codeOf` mapping a literal to its code (fd.type,
+ * fd.typechar), or `contains` giving the whole test for `contains L` (flags), null to fall back.
+ */
+export interface Access {
+  kind: Kind; expr: string;
+  code?: string; codeOf?: (lit: string) => number; codeOps?: string[];
+  contains?: (lit: string) => string | null;
+}
 export type FieldResult = Access | { unsupported: string };
 
 // Thread, fd and container entry offsets (assembly/lib/state.ts).
@@ -76,7 +85,15 @@ function argAccess(ref: FieldRef, ev: EventDef | null, pool: Pool, name: string)
       const mode = p.flags === 'open_flags' || p.flags === 'dup3_flags';
       const bits = FLAG_SETS[p.flags].filter(([, b]) => b !== 0 && !(p.flags === 'open_flags' && b <= 2)).sort((a, b) => popcount(b[1]) - popcount(a[1]));
       const entries: Array<[string, number]> = mode ? [['O_RDONLY', 0], ['O_WRONLY', 1], ['O_RDWR', 2], ...bits] : bits;
-      return { kind: 'str', expr: `(${num} && s_flags(<u32>IV, LIT + ${pool.flags(entries)}, LIT, ${mode ? 3 : 0}))` };
+      const table = pool.flags(entries);
+      // `contains NAME` is a test of the bits that select the names containing it, unless the text
+      // could also occur in the hex remainder, the "0" of no flags, or across a '|'
+      const contains = (l: string) => {
+        if (l.includes('|') || /^[0-9a-fx]*$/.test(l)) return null;
+        const ks = entries.map(([n], k) => (n.includes(l) ? k : -1)).filter((k) => k >= 0);
+        return ks.length === 0 ? 'false' : `(${num} && (${ks.map((k) => `flag_hit(<u32>IV, LIT + ${table}, ${k}, ${mode ? 3 : 0})`).join(' || ')}))`;
+      };
+      return { kind: 'str', expr: `(${num} && s_flags(<u32>IV, LIT + ${table}, LIT, ${mode ? 3 : 0}))`, contains };
     }
     if (p.fmt === 'oct') return { kind: 'str', expr: `s_oct(${num})` };
     if (p.fmt === 'errno' || p.fmt === 'fd') return { kind: 'str', expr: `(${num} && (IV >= 0 ? s_dec(true) : ${resText('true', pool)}))` };
@@ -90,6 +107,8 @@ function argAccess(ref: FieldRef, ev: EventDef | null, pool: Pool, name: string)
 }
 
 const OPEN_TYPES = new Set(['open', 'openat', 'openat2', 'creat']);
+/** fd.type names by type code, as assembly/lib/fields.ts s_fdtype renders them. */
+const FDTYPE_CODES: Record<string, number> = { file: 102, directory: 100, ipv4: 52, ipv6: 54, unix: 117, pipe: 112, event: 101, memfd: 109, netlink: 110, unknown: 111 };
 
 function capsTable(pool: Pool): number { return pool.flags(CAP_NAMES.map((n, i) => [n, i] as [string, number])); }
 
@@ -222,7 +241,9 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
       const code = OPEN_TYPES.has(ev.name)
         ? `(i_param(rec, ${paramIndex(ev, 'flags')}, 4, false) && (IV & 0o200000) != 0 ? <u8>100 : <u8>102)`
         : `(${fe} != 0 ? load<u8>(fd_of(rec, ${fdParam(ev)}) + ${F.TYPE}) : <u8>0)`;
-      return { kind: 'str', expr: ref.field === 'fd.typechar' ? `s_char(${code})` : `s_fdtype(${code})` };
+      if (ref.field === 'fd.typechar') return { kind: 'str', expr: `s_char(${code})`, code, codeOf: (l) => (l.length === 1 ? l.charCodeAt(0) : -1), codeOps: ['=', '!=', 'in'] };
+      // unlisted codes have no fd.type: only = and in, which they never satisfy, use the number
+      return { kind: 'str', expr: `s_fdtype(${code})`, code, codeOf: (l) => FDTYPE_CODES[l] ?? -1, codeOps: ['=', 'in'] };
     }
     case 'fd.sip': case 'fd.snet': case 'fd.cip': case 'fd.cnet': case 'fd.lip': case 'fd.lnet': case 'fd.rip': case 'fd.rnet':
     case 'fd.sport': case 'fd.cport': case 'fd.lport': case 'fd.rport': {
