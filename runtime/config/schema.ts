@@ -17,6 +17,7 @@ const spoolOn: Spec = { t: 'bool', def: false, doc: 'spill to the disk spool whe
 export const SCHEMA: Record<string, Spec> = {
   rules_files: { t: 'strings', def: ['/etc/vigil/rules.d'], doc: 'rule files or directories, loaded in order' },
   priority: { t: 'string', def: 'debug', enum: PRIO, doc: 'rules below this priority are not loaded' },
+  rule_matching: { t: 'string', def: 'first', enum: ['first', 'all'], doc: 'syscall events: alert for the first matching rule only (rule order), or for every matching rule' },
   hostname: { t: 'string', def: '', doc: 'hostname put in alerts; empty = the machine hostname' },
   json_output: { t: 'bool', def: false, doc: 'stdout/file/program/syslog lines as Falco JSON instead of text' },
   json_include_output_property: { t: 'bool', def: true, doc: 'JSON lines carry the formatted "output" string' },

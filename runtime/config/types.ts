@@ -5,6 +5,7 @@ interface Out { enabled: boolean; min_priority: PrioName }
 export interface VigilConfig {
   rules_files: string[];
   priority: PrioName;
+  rule_matching: 'first' | 'all';
   hostname: string;
   json_output: boolean;
   json_include_output_property: boolean;
