@@ -22,5 +22,15 @@ export class RecordState {
     }
   }
 
-  event(rec: DecodedRecord, num: number): Event { return this.state.toEvent(rec, num); }
+  event(rec: DecodedRecord, num: number): Event {
+    const ev = this.state.toEvent(rec, num);
+    // container.* is the container the header names, as the WASM filter reads it (s_hdr at 80).
+    const cid = rec.header.containerId;
+    if (cid && cid !== ev.thread.containerId) {
+      ev.thread.containerId = cid;
+      const c = this.state.containers.get(cid);
+      if (c) ev.container = c; else delete ev.container;
+    }
+    return ev;
+  }
 }

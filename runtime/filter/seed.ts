@@ -32,28 +32,31 @@ const TYPECHAR: Partial<Record<FdType, string>> = {
 };
 const L4 = { tcp: 1, udp: 2, icmp: 3, raw: 4 } as const;
 
+// A full module table is not an error (the module evicts, as the JS side does); anything else is.
+function unlessFull(f: () => void): boolean {
+  try { f(); return true; } catch (e) { if (/table full/.test((e as Error).message)) return false; throw e; }
+}
+
 // The module's exec flags word, as track.ts stores the execve `flags` parameter.
 const exeflags = (t: ThreadInfo) => (t.exeWritable ? 1 : 0) | (t.exeUpperLayer ? 2 : 0) | (t.exeFromMemfd ? 4 : 0) | (t.exeLowerLayer ? 8 : 0);
 
-/** Seeds for a filter module; a full table is not an error (the module evicts, so does the JS side). */
+/** Seeds for a filter module. */
 export function moduleSeeds(m: FilterModule): StateSeeds {
-  const fd = (pid: number, f: FdInfo) => { try { m.seedFd(pid, f.num, TYPECHAR[f.type] ?? 'o', f.name, f.l4proto ? L4[f.l4proto] : 0); } catch { /* full */ } };
+  const fd = (pid: number, f: FdInfo) => { unlessFull(() => m.seedFd(pid, f.num, TYPECHAR[f.type] ?? 'o', f.name, f.l4proto ? L4[f.l4proto] : 0)); };
   return {
     thread: (t) => {
-      try {
-        m.seedThread({
+      const ok = unlessFull(() => m.seedThread({
           tid: t.tid, pid: t.pid, ppid: t.ppid, uid: t.uid, loginuid: t.loginuid, tty: t.tty, exeflags: exeflags(t), comm: t.comm, exe: t.exe,
           exepath: t.exepath, args: t.args, cwd: t.cwd, containerId: t.containerId, env: t.env.length ? t.env : undefined,
           startTs: t.startTs, vpid: t.vpid, capPermitted: t.capPermitted, capEffective: t.capEffective, capInheritable: t.capInheritable,
-        });
-      } catch { return; }
-      if (t.fds && t.pid === t.tid) for (const f of t.fds.values()) fd(t.pid, f);
+      }));
+      if (ok && t.fds && t.pid === t.tid) for (const f of t.fds.values()) fd(t.pid, f);
     },
     fd: (pid, f) => fd(pid, f),
     user: (u) => m.seedUser(u.uid, u.name),
     group: () => undefined, // the module has no group table: group.name is resolved in JS for outputs only
     container: (c) => {
-      const set = (k: Parameters<FilterModule['setContainer']>[1], v: string | boolean | undefined) => { if (v !== undefined) try { m.setContainer(c.id, k, v); } catch { /* full */ } };
+      const set = (k: Parameters<FilterModule['setContainer']>[1], v: string | boolean | undefined) => { if (v !== undefined) unlessFull(() => m.setContainer(c.id, k, v)); };
       set('name', c.name); set('image.repository', c.imageRepository); set('image', c.image); set('type', c.type);
       set('k8s.ns.name', c.k8s?.ns); set('k8s.pod.name', c.k8s?.podName); set('privileged', c.privileged);
     },

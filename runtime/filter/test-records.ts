@@ -36,14 +36,15 @@ export const alertOf = (m: Match) => { const a = makeAlert(m.rule, m.timeNs, 'no
 export function story(): Uint8Array {
   const sh = { tid: 100, pid: 100, ppid: 1, uid: 1000, gid: 1000, comm: 'bash', containerId: 'host' };
   const cat = { ...sh, tid: 101, pid: 101, ppid: 100 };
+  const incat = { ...cat, comm: 'cat', containerId: 'abcdef012345' };
   return concat([
     rec('clone', { ...sh, ts: 1000n }, { res: 101, exe: '/bin/bash', args: ['-i'], tid: 100, pid: 100, ptid: 1, cwd: '/home/u', comm: 'bash', uid: 1000, gid: 1000, flags: 0 }),
     rec('clone', { ...cat, comm: 'bash', ts: 1001n }, { res: 0, exe: '/bin/bash', args: ['-i'], tid: 101, pid: 101, ptid: 100, cwd: '/home/u', comm: 'bash', uid: 1000, gid: 1000, flags: 0 }),
-    rec('execve', { ...cat, comm: 'cat', containerId: 'abcdef012345', ts: 1002n }, { res: 0, exe: 'cat', args: ['/etc/shadow'], tid: 101, pid: 101, ptid: 100, cwd: '/home/u', comm: 'cat', uid: 1000, gid: 1000, exepath: '/usr/bin/cat', filename: '/usr/bin/cat' }),
-    rec('openat', { ...cat, comm: 'cat', ts: 1003n }, { fd: 3, dirfd: -100, name: '/etc/shadow', flags: 0, mode: 0 }),
-    rec('openat', { ...cat, comm: 'cat', ts: 1004n }, { fd: 4, dirfd: -100, name: 'notes.txt', flags: 0o1101, mode: 0o644 }),
-    rec('close', { ...cat, comm: 'cat', ts: 1005n }, { res: 0, fd: 3 }),
-    rec('procexit', { ...cat, comm: 'cat', ts: 1006n }, {}),
+    rec('execve', { ...incat, ts: 1002n }, { res: 0, exe: 'cat', args: ['/etc/shadow'], tid: 101, pid: 101, ptid: 100, cwd: '/home/u', comm: 'cat', uid: 1000, gid: 1000, exepath: '/usr/bin/cat', filename: '/usr/bin/cat' }),
+    rec('openat', { ...incat, ts: 1003n }, { fd: 3, dirfd: -100, name: '/etc/shadow', flags: 0, mode: 0 }),
+    rec('openat', { ...incat, ts: 1004n }, { fd: 4, dirfd: -100, name: 'notes.txt', flags: 0o1101, mode: 0o644 }),
+    rec('close', { ...incat, ts: 1005n }, { res: 0, fd: 3 }),
+    rec('procexit', { ...incat, ts: 1006n }, {}),
   ]);
 }
 

@@ -1,0 +1,17 @@
+// The record types that change the JS state (runtime/state/state.ts acts on them) or carry
+// parameters an exit record takes over from its enter. Beside the WASM filter, the JS state follows
+// only these, so an event that changes nothing and matches nothing costs one header read in JS.
+// The list mirrors state.ts's own; a type missing here would leave the JS state behind the module's.
+import { EVENTS_BY_NAME } from '../../schema/events.js';
+import { EVENT_SPECS } from '../decode/schema.gen.js';
+
+const NAMES = [
+  'open', 'openat', 'openat2', 'creat', 'memfd_create', 'userfaultfd', 'socket', 'connect', 'accept', 'accept4', 'bind',
+  'dup', 'dup2', 'dup3', 'close', 'clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'procexit', 'chdir', 'fchdir',
+  'setuid', 'setreuid', 'setresuid', 'setgid', 'setregid', 'setresgid',
+];
+
+/** 1 at the schema ids whose records the JS state must see. */
+export const STATE_TYPES = new Uint8Array(65536);
+for (const n of NAMES) { const e = EVENTS_BY_NAME.get(n); if (e) STATE_TYPES[e.id] = 1; }
+EVENT_SPECS.forEach((s, id) => { if (s?.enterParams) STATE_TYPES[id] = 1; });

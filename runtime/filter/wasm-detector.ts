@@ -1,0 +1,159 @@
+// The Detector on the compiled WASM filter. Whole records go into the module's batch area, one
+// filter call per batch, and the module keeps the state its rules read (threads, fds, users,
+// containers) from the records itself. JS keeps a parallel State only for output fields: it follows
+// the records that change state (a header type test for all others) and builds the Event of a record
+// only when a rule matched it.
+import { compileBackend } from '../../compiler/backend/index.js';
+import { FilterModule } from '../../compiler/backend/host.js';
+import { formatDiagnostic } from '../../compiler/diag.js';
+import { fieldTable } from '../../compiler/fields/index.js';
+import { evaluate, getterFor } from '../../compiler/interp/index.js';
+import { decodeRecord } from '../decode/record.js';
+import { EVENT_SPECS, HDR } from '../decode/schema.gen.js';
+import type { Match } from '../outputs/delivery.js';
+import { RulesError, type CompiledRules } from '../pipeline/rules.js';
+import { State } from '../state/state.js';
+import { dispatch, type RulesFor } from './dispatch.js';
+import type { DetectorOptions, SeededDetector } from './interp-detector.js';
+import { RecordState } from './record-state.js';
+import { resolverFor } from './resolve.js';
+import { both, mirror, moduleSeeds, seedsOf, type StateSeeds } from './seed.js';
+import { STATE_TYPES } from './state-types.js';
+import { wholeRecordsEnd } from './walk.js';
+
+interface Loaded {
+  rules: CompiledRules;
+  mod: FilterModule;
+  /** Rules the back end could not compile, run by the interpreter on their own event types. */
+  rest: RulesFor | null;
+  restTypes: Uint8Array;
+  interest: number[];
+}
+
+// One build per rule set object: a test or a bench that makes several detectors over the same rules
+// pays for the assemblyscript build once.
+const built = new WeakMap<CompiledRules, Promise<{ wasm: Uint8Array; compiled: Set<number>; interest: number[] }>>();
+
+async function build(rules: CompiledRules) {
+  const b = await compileBackend({ rules: rules.rules, fieldsUsed: [], eventTypes: {} }, { skipUnsupported: true });
+  const errors = b.diagnostics.filter((d) => d.severity === 'error');
+  if (!b.wasm || errors.length) throw new RulesError(`rules do not compile to WASM:\n${errors.map(formatDiagnostic).join('\n')}`);
+  return { wasm: b.wasm, compiled: new Set(b.manifest.rules.filter((r) => r.compiled).map((r) => r.id)), interest: b.manifest.interest.ids };
+}
+
+async function load(rules: CompiledRules): Promise<Loaded> {
+  let p = built.get(rules);
+  if (!p) { p = build(rules); built.set(rules, p); p.catch(() => built.delete(rules)); }
+  const { wasm, compiled, interest } = await p;
+  const mod = await FilterModule.load(wasm);
+  // The module sizes its memory at its first call; FilterModule's seeding takes a view of memory
+  // before calling arg_ptr(), which that growth would detach, so make the first call here.
+  mod.x.arg_ptr();
+  const left = rules.rules.filter((r) => r.source === 'syscall' && !compiled.has(r.id));
+  const restTypes = new Uint8Array(65536);
+  const ids = new Set(interest);
+  let rest: RulesFor | null = null;
+  if (left.length) {
+    rest = dispatch(left);
+    EVENT_SPECS.forEach((s, id) => { if (s && rest!('syscall', s.name).length) { restTypes[id] = 1; ids.add(id); } });
+  }
+  return { rules, mod, rest, restTypes, interest: [...ids].sort((a, b) => a - b) };
+}
+
+export class WasmDetector implements SeededDetector {
+  private cur: Loaded;
+  private modSeeds: StateSeeds;
+  private readonly rs: RecordState;
+  readonly seeds: StateSeeds;
+  private readonly first: boolean;
+  private num = 0;
+  // Matches of one feed: (record index, rule id) pairs, grown on demand, reused across calls.
+  private mIdx = new Uint32Array(1024);
+  private mRule = new Uint32Array(1024);
+  private mLen = 0;
+  private readonly push = (index: number, rule: number) => {
+    if (this.mLen === this.mIdx.length) {
+      const i = new Uint32Array(this.mLen * 2), r = new Uint32Array(this.mLen * 2);
+      i.set(this.mIdx); r.set(this.mRule); this.mIdx = i; this.mRule = r;
+    }
+    this.mIdx[this.mLen] = index; this.mRule[this.mLen++] = rule;
+  };
+
+  private constructor(loaded: Loaded, opts: DetectorOptions) {
+    this.cur = loaded;
+    this.rs = new RecordState(opts.state);
+    this.first = opts.ruleMatching === 'first';
+    this.modSeeds = moduleSeeds(loaded.mod);
+    // whatever the caller seeded into the JS state beforehand (a /proc scan) goes to the module too
+    mirror(this.rs.state, this.modSeeds);
+    this.seeds = both(seedsOf(this.rs.state), { ...forward(() => this.modSeeds) });
+  }
+
+  static async create(rules: CompiledRules, opts: DetectorOptions = {}): Promise<WasmDetector> {
+    return new WasmDetector(await load(rules), opts);
+  }
+
+  get state(): State { return this.rs.state; }
+  get interest(): readonly number[] { return this.cur.interest; }
+  /** The module's linear memory, for the benchmark's resident-memory account. */
+  get moduleBytes(): number { return this.cur.mod.memoryBytes(); }
+
+  feed(buf: Uint8Array, onMatch: (m: Match) => void): number {
+    const end = wholeRecordsEnd(buf);
+    if (end === 0) return 0;
+    const { mod, rules, rest, restTypes } = this.cur;
+    const base = this.num;
+    this.mLen = 0;
+    mod.run(end === buf.length ? buf : buf.subarray(0, end), this.push, { first: this.first, firstIndex: 0 });
+    const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const st = this.rs;
+    let m = 0, index = 0;
+    const ids: number[] = [];
+    for (let off = 0; off < end; index++) {
+      const type = v.getUint16(off + HDR.type, true);
+      const len = v.getUint32(off + HDR.len, true);
+      const hit = m < this.mLen && this.mIdx[m] === index;
+      if (hit || STATE_TYPES[type] || restTypes[type]) {
+        const rec = decodeRecord(buf, off);
+        st.apply(rec);
+        ids.length = 0;
+        while (m < this.mLen && this.mIdx[m] === index) ids.push(this.mRule[m++]);
+        let ev;
+        if (rest && restTypes[type] && rec.header.dir !== 0) {
+          ev = st.event(rec, base + index + 1);
+          const get = getterFor(fieldTable('syscall')!, ev);
+          for (const r of rest('syscall', EVENT_SPECS[type]!.name)) if (evaluate(r.condition, get)) ids.push(r.id);
+          if (ids.length > 1) ids.sort((a, b) => a - b);
+          if (this.first && ids.length > 1) ids.length = 1;
+        }
+        if (ids.length) {
+          ev ??= st.event(rec, base + index + 1);
+          const resolve = resolverFor('syscall', ev);
+          for (const id of ids) onMatch({ rule: rules.infos.get(id)!, timeNs: rec.header.ts, resolve });
+        }
+      }
+      off += len;
+    }
+    this.num = base + index;
+    return end;
+  }
+
+  async swap(rules: CompiledRules): Promise<void> {
+    const next = await load(rules);
+    // Synchronous from here to the switch: no feed() runs in between, so the new module starts
+    // from the state as it is at the switch.
+    const seeds = moduleSeeds(next.mod);
+    mirror(this.rs.state, seeds);
+    this.cur = next;
+    this.modSeeds = seeds;
+  }
+}
+
+function forward(get: () => StateSeeds): StateSeeds {
+  return {
+    thread: (t) => get().thread(t), fd: (pid, f) => get().fd(pid, f), user: (u) => get().user(u),
+    group: (g) => get().group(g), container: (c) => get().container(c), hostname: (h) => get().hostname(h),
+  };
+}
+
+export const wasmDetector = (opts: DetectorOptions = {}) => (rules: CompiledRules): Promise<WasmDetector> => WasmDetector.create(rules, opts);
