@@ -160,7 +160,14 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr, cha
 }
 static DEVICE_ATTR_RO(stats);
 
-static struct attribute *vigil_attrs[] = { &dev_attr_stats.attr, NULL };
+/* Syscalls a hook could not follow to their return (all instances busy): exit records lost. */
+static ssize_t missed_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", vigil_hooks_missed());
+}
+static DEVICE_ATTR_RO(missed);
+
+static struct attribute *vigil_attrs[] = { &dev_attr_stats.attr, &dev_attr_missed.attr, NULL };
 ATTRIBUTE_GROUPS(vigil);
 
 static struct miscdevice vigil_misc = {

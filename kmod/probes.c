@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tracepoint probes. The syscall tracepoints are not exported on Debian kernels, so they are
- * found by name. The hot path is sys_enter/sys_exit for every syscall on the machine: its first
- * act is one bit test on the syscall number, against a bitmap derived from the event interest
- * set whenever that set changes.
+ * Hooks: one kernel return probe per syscall of the event table (on its __x64_sys_* entry
+ * point), one on schedule_tail() for the new task's side of a clone, and the scheduler's exec
+ * and exit tracepoints (found by name: they are not exported to modules). All are attached at
+ * load and detached at unload; the interest set only flips bits in two bitmaps that the hooks
+ * test first. No raw syscall tracepoint: attached, it sends every syscall on the machine
+ * through the kernel's slow syscall path.
  */
 #include <linux/module.h>
 #include <linux/tracepoint.h>
@@ -12,6 +14,7 @@
 #include <linux/compat.h>
 #include <linux/binfmts.h>
 #include <linux/mutex.h>
+#include <linux/kprobes.h>
 #include <asm/syscall.h>
 #include "vigil.h"
 
@@ -25,16 +28,10 @@ static const u8 sys_to_evt[NR_syscalls] = {
 static DECLARE_BITMAP(sys_wanted, NR_syscalls);
 static DECLARE_BITMAP(evt_wanted, VIGIL_INTEREST_WORDS * 64);
 
-/*
- * A successful execveat was seen to reach sys_exit with the syscall number of execve, so the
- * event chosen at entry is remembered per task (slot by tid; a collision only costs the
- * fallback to the exit-time number).
- */
-struct exec_slot {
-	pid_t tid;
-	u16 evt;
-};
-static struct exec_slot exec_slots[64];
+bool vigil_event_wanted(unsigned int evt)
+{
+	return evt < VIGIL_EVT_MAX && test_bit(evt, evt_wanted);
+}
 
 static bool is_enter_event(unsigned int evt)
 {
@@ -48,24 +45,22 @@ static bool is_enter_event(unsigned int evt)
 	}
 }
 
-bool vigil_event_wanted(unsigned int evt)
+static bool clone_event(unsigned int evt)
 {
-	return evt < VIGIL_EVT_MAX && test_bit(evt, evt_wanted);
+	return evt == VIGIL_EVT_CLONE || evt == VIGIL_EVT_CLONE3 ||
+	       evt == VIGIL_EVT_FORK || evt == VIGIL_EVT_VFORK;
 }
 
-static int syscall_hooks(bool on);
 static DEFINE_MUTEX(interest_lock);
 
 /*
- * Bits beyond VIGIL_EVT_MAX are ignored; unknown ids cannot select anything. The syscall
- * tracepoints are attached only while some syscall is wanted: attached, they send every syscall
- * on the machine through the kernel's slow syscall path, even when the probe's first bit test
- * then returns at once.
+ * Bits beyond VIGIL_EVT_MAX are ignored; unknown ids cannot select anything. Only the bitmaps
+ * change here: the hooks stay attached from load to unload, because attaching or detaching one
+ * live-patches kernel text that other CPUs may be executing (see kmod/README.md, "CI hang").
  */
 int vigil_set_interest(const u64 *events)
 {
 	unsigned int evt, nr;
-	int err;
 
 	mutex_lock(&interest_lock);
 	for (evt = 0; evt < VIGIL_INTEREST_WORDS * 64; evt++) {
@@ -76,79 +71,169 @@ int vigil_set_interest(const u64 *events)
 		else
 			clear_bit(evt, evt_wanted);
 	}
-	/* An exec may leave under the other exec's number: either event needs both hooks. */
-	if (test_bit(VIGIL_EVT_EXECVE, evt_wanted) || test_bit(VIGIL_EVT_EXECVEAT, evt_wanted)) {
-		set_bit(__NR_execve, sys_wanted);
-		set_bit(__NR_execveat, sys_wanted);
-	} else {
-		clear_bit(__NR_execve, sys_wanted);
-		clear_bit(__NR_execveat, sys_wanted);
-	}
 	for (nr = 0; nr < NR_syscalls; nr++) {
-		if (nr == __NR_execve || nr == __NR_execveat)
-			continue;
 		if (sys_to_evt[nr] && test_bit(sys_to_evt[nr], evt_wanted))
 			set_bit(nr, sys_wanted);
 		else
 			clear_bit(nr, sys_wanted);
 	}
-	err = syscall_hooks(!bitmap_empty(sys_wanted, NR_syscalls));
 	mutex_unlock(&interest_lock);
+	return 0;
+}
+
+/*
+ * One return probe per syscall of the event table, on its x86-64 entry point (__x64_sys_*):
+ * a syscall nobody hooks (getpid) runs exactly as without the module, and a hooked one that no
+ * rule wants costs one bit test at entry (returning non-zero there sets up no return hook).
+ * The syscall's own registers are task_pt_regs(); on x86-64 the argument registers survive the
+ * call, so the return handler reads the arguments from there and the result from ax.
+ */
+struct vigil_hook {
+	struct kretprobe rp;
+	u16 nr;
+	u8 evt;
+	bool registered;
+};
+
+#define VIGIL_HOOK(name, e) { .rp.kp.symbol_name = "__x64_sys_" #name, .nr = __NR_##name, .evt = e },
+static struct vigil_hook hooks[] = {
+	VIGIL_SYSCALL_MAP(VIGIL_HOOK)
+};
+#undef VIGIL_HOOK
+
+static struct vigil_hook *hook_of(struct kretprobe_instance *ri)
+{
+	return container_of(get_kretprobe(ri), struct vigil_hook, rp);
+}
+
+static int hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vigil_hook *h = hook_of(ri);
+	unsigned long args[6];
+
+	if (!test_bit(h->nr, sys_wanted) || in_compat_syscall())
+		return 1;
+	if (is_enter_event(h->evt)) {
+		syscall_get_arguments(current, task_pt_regs(current), args);
+		vigil_execve_enter(h->evt, args);
+	}
+	return 0;
+}
+
+static void syscall_exit(unsigned int evt, long nr, long ret)
+{
+	unsigned long args[6];
+
+	syscall_get_arguments(current, task_pt_regs(current), args);
+	if (evt == VIGIL_EVT_EXECVE || evt == VIGIL_EVT_EXECVEAT || clone_event(evt))
+		vigil_proc_exit_syscall(evt, nr, args, ret);
+	else
+		vigil_fill_syscall(evt, nr, args, ret);
+}
+
+static int hook_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vigil_hook *h = hook_of(ri);
+
+	syscall_exit(h->evt, h->nr, regs_return_value(regs));
+	return 0;
+}
+
+/*
+ * A new task's side of a clone: it never returns through __x64_sys_clone but through
+ * ret_from_fork, right after schedule_tail(). Its registers are a copy of the parent's (the
+ * syscall number in orig_ax), with ax = 0. schedule_tail() is entered with the runqueue locked,
+ * so the record is written on its return, once the lock is dropped.
+ */
+static int child_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	long nr;
+
+	if (current->flags & (PF_KTHREAD | PF_IO_WORKER) || in_compat_syscall())
+		return 1;
+	nr = task_pt_regs(current)->orig_ax;
+	if ((unsigned long)nr >= NR_syscalls || !test_bit(nr, sys_wanted) || !clone_event(sys_to_evt[nr]))
+		return 1;
+	return 0;
+}
+
+static int child_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	long nr = task_pt_regs(current)->orig_ax;
+
+	syscall_exit(sys_to_evt[nr], nr, 0);
+	return 0;
+}
+
+static struct vigil_hook child_hook = { .rp.kp.symbol_name = "schedule_tail" };
+
+/* Concurrent calls one hook can follow to their return (a blocked accept holds one). */
+static int hook_maxactive(void)
+{
+	return 64 + 8 * num_possible_cpus();
+}
+
+static int hook_register(struct vigil_hook *h, kretprobe_handler_t entry, kretprobe_handler_t ret)
+{
+	int err;
+
+	h->rp.entry_handler = entry;
+	h->rp.handler = ret;
+	h->rp.maxactive = hook_maxactive();
+	err = register_kretprobe(&h->rp);
+	h->registered = !err;
 	return err;
 }
 
-static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
+static int hooks_register(void)
 {
-	unsigned long args[6];
-	unsigned int evt;
+	size_t i;
+	int err;
 
-	if ((unsigned long)id >= NR_syscalls || !test_bit(id, sys_wanted))
-		return;
-	evt = sys_to_evt[id];
-	if (!is_enter_event(evt) || in_compat_syscall())
-		return;
-	syscall_get_arguments(current, regs, args);
-	WRITE_ONCE(exec_slots[current->pid & 63].evt, evt);
-	WRITE_ONCE(exec_slots[current->pid & 63].tid, current->pid);
-	if (vigil_event_wanted(evt))
-		vigil_execve_enter(evt, args);
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		/* The one syscall whose entry point is named differently from its number. */
+		if (hooks[i].nr == __NR_umount2)
+			hooks[i].rp.kp.symbol_name = "__x64_sys_umount";
+		err = hook_register(&hooks[i], hook_entry, hook_return);
+		if (err) {
+			pr_err("vigil: cannot hook %s: %d\n", hooks[i].rp.kp.symbol_name, err);
+			return err;
+		}
+	}
+	err = hook_register(&child_hook, child_entry, child_return);
+	if (err)
+		pr_err("vigil: cannot hook schedule_tail: %d\n", err);
+	return err;
 }
 
-static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
+static void hooks_unregister(void)
 {
-	long id = syscall_get_nr(current, regs);
-	unsigned long args[6];
-	unsigned int evt;
+	struct kretprobe *rps[ARRAY_SIZE(hooks) + 1];
+	int n = 0;
+	size_t i;
 
-	if ((unsigned long)id >= NR_syscalls || !test_bit(id, sys_wanted))
-		return;
-	if (in_compat_syscall())
-		return;
-	evt = sys_to_evt[id];
-	/* On x86-64 the argument registers survive the syscall; only ax holds the result. */
-	syscall_get_arguments(current, regs, args);
-	if (evt == VIGIL_EVT_EXECVE || evt == VIGIL_EVT_EXECVEAT) {
-		struct exec_slot *slot = &exec_slots[current->pid & 63];
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		if (hooks[i].registered)
+			rps[n++] = &hooks[i].rp;
+	if (child_hook.registered)
+		rps[n++] = &child_hook.rp;
+	/* One grace period for all of them; calls still in flight return through no handler. */
+	if (n)
+		unregister_kretprobes(rps, n);
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		hooks[i].registered = false;
+	child_hook.registered = false;
+}
 
-		if (READ_ONCE(slot->tid) == current->pid) {
-			evt = READ_ONCE(slot->evt);
-			WRITE_ONCE(slot->tid, 0);
-		}
-		if (!vigil_event_wanted(evt))
-			return;
-	}
-	switch (evt) {
-	case VIGIL_EVT_EXECVE:
-	case VIGIL_EVT_EXECVEAT:
-	case VIGIL_EVT_CLONE:
-	case VIGIL_EVT_CLONE3:
-	case VIGIL_EVT_FORK:
-	case VIGIL_EVT_VFORK:
-		vigil_proc_exit_syscall(evt, id, args, ret);
-		break;
-	default:
-		vigil_fill_syscall(evt, id, args, ret);
-	}
+/* Calls the hooks could not follow to their return (no free instance): lost exit records. */
+unsigned long vigil_hooks_missed(void)
+{
+	unsigned long n = READ_ONCE(child_hook.rp.nmissed);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		n += READ_ONCE(hooks[i].rp.nmissed);
+	return n;
 }
 
 static void probe_exec(void *data, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
@@ -165,14 +250,11 @@ static void probe_exit(void *data, struct task_struct *p)
 struct vigil_tp {
 	const char *name;
 	void *probe;
-	bool on_demand;	/* attached by syscall_hooks(), not at load */
 	struct tracepoint *tp;
 	bool registered;
 };
 
 static struct vigil_tp tps[] = {
-	{ "sys_enter", probe_sys_enter, true },
-	{ "sys_exit", probe_sys_exit, true },
 	{ "sched_process_exec", probe_exec },
 	{ "sched_process_exit", probe_exit },
 };
@@ -198,8 +280,6 @@ int vigil_probes_register(void)
 			err = -ENOENT;
 			goto fail;
 		}
-		if (tps[i].on_demand)
-			continue;
 		err = tracepoint_probe_register(tps[i].tp, tps[i].probe, NULL);
 		if (err) {
 			pr_err("vigil: cannot register %s: %d\n", tps[i].name, err);
@@ -207,40 +287,20 @@ int vigil_probes_register(void)
 		}
 		tps[i].registered = true;
 	}
+	err = hooks_register();
+	if (err)
+		goto fail;
 	return 0;
 fail:
 	vigil_probes_unregister();
 	return err;
 }
 
-/* Caller holds interest_lock. The probes only use memory freed after module-exit sync. */
-static int syscall_hooks(bool on)
-{
-	size_t i;
-	int err;
-
-	for (i = 0; i < ARRAY_SIZE(tps); i++) {
-		if (!tps[i].on_demand || tps[i].registered == on)
-			continue;
-		if (on) {
-			err = tracepoint_probe_register(tps[i].tp, tps[i].probe, NULL);
-			if (err) {
-				pr_err("vigil: cannot register %s: %d\n", tps[i].name, err);
-				syscall_hooks(false);
-				return err;
-			}
-		} else {
-			tracepoint_probe_unregister(tps[i].tp, tps[i].probe, NULL);
-		}
-		tps[i].registered = on;
-	}
-	return 0;
-}
-
 void vigil_probes_unregister(void)
 {
 	size_t i;
 
+	hooks_unregister();
 	for (i = 0; i < ARRAY_SIZE(tps); i++) {
 		if (tps[i].registered)
 			tracepoint_probe_unregister(tps[i].tp, tps[i].probe, NULL);

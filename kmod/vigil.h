@@ -36,6 +36,7 @@ int vigil_probes_register(void);
 void vigil_probes_unregister(void);
 int vigil_set_interest(const u64 *events);
 bool vigil_event_wanted(unsigned int evt);
+unsigned long vigil_hooks_missed(void);
 
 /* record.c: a record is built in a per-CPU scratch area, then committed whole. */
 struct vigil_rec {
