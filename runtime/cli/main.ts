@@ -2,12 +2,14 @@
 // single line on stderr, never a stack trace).
 import { ConfigError } from '../config/load.js';
 import { helpText, parseCommandLine, UsageError, type Io } from './command.js';
-import { ALL } from './commands.js';
+import { ALL, replay } from './commands.js';
 import { registerPipeline } from './pipelines.js';
 import { startReplay } from '../pipeline/replay.js';
 import { auditOnlyRun, replayDispatcher } from '../pipeline/audit.js';
 
 registerPipeline('replay', replayDispatcher((ctx) => startReplay(ctx)));
+// The scap replay's own option, declared where its pipeline is plugged in.
+replay.flags.engine = { type: 'string', help: 'rule engine for .scap captures: wasm (the compiled filter, default) or interp (the reference interpreter)' };
 // Until the kernel side of `vigil run` is registered, run serves the audit webhook alone.
 registerPipeline('run', auditOnlyRun);
 
