@@ -50,12 +50,27 @@ class FieldCache {
   get size(): number { return this.ids.size; }
 }
 
+/**
+ * Helper functions of a module, deduplicated by their text: a shared sub-expression is emitted once
+ * as a function (not at every rule that uses it), and event types whose helper is the same text
+ * (open/openat with the same parameter layout...) share it. Keeps the source, and asc's time, small.
+ */
+class Helpers {
+  private byBody = new Map<string, string>();
+  readonly list: string[] = [];
+  get(sig: string, body: string): string {
+    const k = `${sig}\n${body}`;
+    let name = this.byBody.get(k);
+    if (name === undefined) { name = `h${this.byBody.size}`; this.byBody.set(k, name); this.list.push(`function ${name}${sig} {\n${body}\n}`); }
+    return name;
+  }
+}
+
 class TypeGen {
   private memoIds = new Map<string, number>();
+  /** Memo globals (M<n>) this type's function resets on entry. */
   readonly locals: string[] = [];
-  /** Helper functions the expressions call (ancestor loops). */
-  readonly helpers: string[] = [];
-  constructor(private ev: EventDef, private pool: Pool, private shared: Set<string>, private keys: WeakMap<object, string>, private cache: FieldCache) {}
+  constructor(private ev: EventDef, private pool: Pool, private shared: Set<string>, private keys: WeakMap<object, string>, private cache: FieldCache, private helpers: Helpers) {}
 
   expr(e: IrExpr): string {
     if (e.k === 'const') return e.value ? 'true' : 'false';
@@ -64,8 +79,10 @@ class TypeGen {
     const key = keyOf(e, this.keys);
     if (!this.shared.has(key)) return inner;
     let id = this.memoIds.get(key);
-    if (id === undefined) { id = this.memoIds.size; this.memoIds.set(key, id); this.locals.push(`m${id}`); }
-    return `(m${id} != 0 ? m${id} == 2 : ((m${id} = (${inner}) ? 2 : 1) == 2))`;
+    if (id === undefined) { id = this.memoIds.size; this.memoIds.set(key, id); this.locals.push(`M${id}`); }
+    // memo: 0 not evaluated yet this event, 1 false, 2 true
+    const f = this.helpers.get('(rec: usize, idx: u32): bool', `  return ${inner};`);
+    return `(M${id} != 0 ? M${id} == 2 : ((M${id} = ${f}(rec, idx) ? 2 : 1) == 2))`;
   }
 
   private raw(e: IrExpr): string {
@@ -183,14 +200,13 @@ class TypeGen {
   private ancestors(e: Extract<IrExpr, { k: 'cmp' }>): string {
     const f = e.lhs.k === 'field' ? e.lhs.ref.field : '';
     const off = f === 'proc.aname' ? 32 : f === 'proc.aexe' ? 56 : 320;
-    const name = `anc${this.helpers.length}_${this.ev.id}`;
     const every = e.op === 'in' || e.op === 'pmatch';
     const none = e.op === '!=';
     const test = this.strCmp(none ? '=' : e.op, `s_slot(a, ${off})`, this.literals(e), e);
     // as the interpreter: `in`/`pmatch` need every ancestor (and one at least), `!=` none equal, the rest any
     const onHit = every || none ? '' : 'return true;';
     const onMiss = every || none ? 'return false;' : '';
-    this.helpers.push(`function ${name}(): bool {\n  let seen = false;\n  for (let k = 1; k <= ${MAX_ANCESTORS}; k++) {\n    const a = cur_ancestor(k);\n    if (a == 0) break;\n    seen = true;\n    if (${test}) { ${onHit} } else { ${none ? '' : onMiss} }\n    ${none ? `if (${test}) return false;` : ''}\n  }\n  return ${every || none ? 'seen' : 'false'};\n}`);
+    const name = this.helpers.get('(): bool', `  let seen = false;\n  for (let k = 1; k <= ${MAX_ANCESTORS}; k++) {\n    const a = cur_ancestor(k);\n    if (a == 0) break;\n    seen = true;\n    if (${test}) { ${onHit} } else { ${none ? '' : onMiss} }\n    ${none ? `if (${test}) return false;` : ''}\n  }\n  return ${every || none ? 'seen' : 'false'};`);
     return `${name}()`;
   }
 
@@ -291,14 +307,17 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
   const fns: string[] = [];
   const dispatch = new Map<number, number[]>();
   const bodies = new Map<number, { locals: string[]; lines: string[]; ids: number[] }>();
+  let helpers = new Helpers();
+  let memoCount = 0;
 
   // Two passes: the first finds rules the back end cannot compile, the second emits the rest.
   for (let pass = 0; pass < 2; pass++) {
     bodies.clear();
+    helpers = new Helpers();
     for (const ev of EVENTS) {
       const rules = enabled.filter((r) => !bad.has(r.id) && (r.eventTypes === null || r.eventTypes.includes(ev.name)));
       if (rules.length === 0) continue;
-      const gen = new TypeGen(ev, pool, sharedKeys(rules, keys), keys, cache);
+      const gen = new TypeGen(ev, pool, sharedKeys(rules, keys), keys, cache, helpers);
       const lines: string[] = [];
       const ids: number[] = [];
       for (const r of rules) {
@@ -315,21 +334,30 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
         ids.push(r.id);
         lines.push(`  if (${cond}) { if (hit(idx, ${r.id})) return; }`);
       }
-      if (pass === 1 && ids.length) { bodies.set(ev.id, { locals: gen.locals, lines, ids }); fns.push(...gen.helpers); }
+      if (pass === 1 && ids.length) { bodies.set(ev.id, { locals: gen.locals, lines, ids }); memoCount = Math.max(memoCount, gen.locals.length); }
     }
   }
+  const typeFns = new Map<string, number>(), caseFn = new Map<number, number>();
   for (const [id, b] of bodies) {
     dispatch.set(id, b.ids);
-    const locals = b.locals.length ? `  let ${b.locals.map((l) => `${l}: i32 = 0`).join(', ')};\n` : '';
-    fns.push(`function t${id}(rec: usize, idx: u32): void {\n${locals}${b.lines.join('\n')}\n}`);
+    const locals = b.locals.length ? `  ${b.locals.map((l) => `${l} = 0;`).join(' ')}\n` : '';
+    // event types with the same body (dup/dup2/dup3...) share one function
+    const body = `(rec: usize, idx: u32): void {\n${locals}${b.lines.join('\n')}\n}`;
+    const same = typeFns.get(body);
+    if (same !== undefined) { caseFn.set(id, same); continue; }
+    typeFns.set(body, id); caseFn.set(id, id);
+    fns.push(`function t${id}${body}`);
   }
-  const cases = [...bodies.keys()].map((id) => `    case ${id}: t${id}(rec, idx); break;`).join('\n');
+  fns.push(...helpers.list);
+  const cases = [...bodies.keys()].map((id) => `    case ${id}: t${caseFn.get(id)}(rec, idx); break;`).join('\n');
+  const memoDecl = memoCount ? `let ${Array.from({ length: memoCount }, (_, i) => `M${i}: i32 = 0`).join(', ')};` : '';
   const data = pool.size ? `const LIT: usize = memory.data<u8>([${pool.data().join(',')}]);` : 'const LIT: usize = 0;';
   const source = `// Generated by rulec (compiler/backend/emit.ts) from ${enabled.length} rules. Do not edit.
 ${HEADER_IMPORTS}
 ${data}
 const CACHE: usize = memory.data(${cache.size * 12 + 12}, 8);
 let FC: i32 = 0;
+${memoDecl}
 let CD: u8 = 0;
 let NOUT: i32 = 0;
 let FIRST = false;

@@ -16,6 +16,13 @@ export class Pool {
   private bytes: number[] = [];
   private strings = new Map<string, number>();
   private regexes = new Map<string, number>();
+  /** Tables already laid out, by kind and content: rule conditions repeat across event types. */
+  private tables = new Map<string, number>();
+  private once(key: string, make: () => number): number {
+    let at = this.tables.get(key);
+    if (at === undefined) { at = make(); this.tables.set(key, at); }
+    return at;
+  }
 
   get size(): number { return this.bytes.length; }
   data(): number[] { return this.bytes; }
@@ -33,7 +40,9 @@ export class Pool {
   }
 
   /** An open-addressing hash set of strings; returns its offset (layout in str.ts set_has). */
-  set(items: string[]): number {
+  set(items: string[]): number { return this.once(`set\0${items.join('\0')}`, () => this.layoutSet(items)); }
+
+  private layoutSet(items: string[]): number {
     const uniq = [...new Set(items)];
     let cap = 4; while (cap < uniq.length * 2) cap *= 2;
     const slots: Array<[number, number, number]> = Array.from({ length: cap }, () => [0, 0xffffffff, 0]);
@@ -53,7 +62,9 @@ export class Pool {
   }
 
   /** A list {count, (offset, length)...} for pmatch. */
-  list(items: string[]): number {
+  list(items: string[]): number { return this.once(`list\0${items.join('\0')}`, () => this.layoutList(items)); }
+
+  private layoutList(items: string[]): number {
     const refs = items.map((s) => this.str(s));
     this.align4();
     const at = this.bytes.length;
@@ -85,7 +96,9 @@ export class Pool {
   }
 
   /** A flag table {count, (value, offset, length)...} for rendering flags as text. */
-  flags(entries: Array<[string, number]>): number {
+  flags(entries: Array<[string, number]>): number { return this.once(`flags\0${entries.map(([n, v]) => `${n}=${v}`).join('\0')}`, () => this.layoutFlags(entries)); }
+
+  private layoutFlags(entries: Array<[string, number]>): number {
     const refs = entries.map(([n, v]) => ({ v, ...this.str(n) }));
     this.align4();
     const at = this.bytes.length;
