@@ -38,6 +38,24 @@ struct exec_note {
 };
 static DEFINE_PER_CPU(struct exec_note, exec_note);
 
+/*
+ * Which overlay layer an executable comes from. overlayfs keeps its inode private, so this
+ * relies on its Linux 6.1 layout (fs/overlayfs/ovl_entry.h): struct ovl_inode has the upper
+ * dentry (NULL while the file exists only below) right after the embedded VFS inode. An open
+ * overlay regular file holds the file opened on the real layer in private_data (whose f_path
+ * is the overlay's, hence the inode comparison). The guest test execs one binary from each
+ * layer of a real overlay mount, so a layout change shows there.
+ */
+static u32 overlay_layer(struct file *f)
+{
+	struct dentry *upper = READ_ONCE(*(struct dentry **)(file_inode(f) + 1));
+	struct file *real = f->private_data;
+
+	if (!real)
+		return 0;
+	return upper && d_inode(upper) == file_inode(real) ? EXE_UPPER_LAYER : EXE_LOWER_LAYER;
+}
+
 static u32 exe_flags(struct file *f)
 {
 	struct inode *ino = file_inode(f);
@@ -51,7 +69,8 @@ static u32 exe_flags(struct file *f)
 	}
 	if (ino->i_mode & (S_IWUSR | S_IWGRP | S_IWOTH))
 		fl |= EXE_WRITABLE;
-	/* Overlay layer detection needs overlayfs internals not exported to modules: left unset. */
+	if (ino->i_sb->s_magic == OVERLAYFS_SUPER_MAGIC)
+		fl |= overlay_layer(f);
 	return fl;
 }
 

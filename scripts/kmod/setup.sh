@@ -30,17 +30,19 @@ fi
 HDR=$(ls -d /usr/src/linux-headers-*-amd64 | sort -V | tail -n1)
 KVER=${HDR#/usr/src/linux-headers-}
 KDIR="$WORK/kernel-$KVER"
-if [ ! -f "$KDIR/vmlinuz" ]; then
+# The overlay module joined the list later: a cache without it is fetched again.
+if [ ! -f "$KDIR/vmlinuz" ] || [ ! -d "$KDIR/lib/modules/$KVER/kernel/fs/overlayfs" ]; then
 	echo "setup: fetching linux-image-$KVER-unsigned" >&2
 	mkdir -p "$KDIR/deb"
 	(cd "$KDIR/deb" && apt-get download "linux-image-$KVER-unsigned" >&2) ||
 		{ echo "setup: apt-get download linux-image-$KVER-unsigned failed" >&2; exit 2; }
 	DEB=$(ls "$KDIR"/deb/*.deb | head -n1)
 	M=./lib/modules/$KVER/kernel
-	# Only the kernel and the virtio/9p modules: about 10 MB instead of the whole package.
+	# Only the kernel and the virtio/9p/overlay modules: about 10 MB instead of the whole package.
 	dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$KDIR" --wildcards \
 		"./boot/vmlinuz-$KVER" \
-		"$M/drivers/virtio/*" "$M/net/9p/*" "$M/fs/9p/*" "$M/fs/netfs/*" "$M/fs/fscache/*" >&2 ||
+		"$M/drivers/virtio/*" "$M/net/9p/*" "$M/fs/9p/*" "$M/fs/netfs/*" "$M/fs/fscache/*" \
+		"$M/fs/overlayfs/*" >&2 ||
 		{ echo "setup: extracting $DEB failed" >&2; exit 2; }
 	mv "$KDIR/boot/vmlinuz-$KVER" "$KDIR/vmlinuz"
 	rm -rf "$KDIR/deb"

@@ -1,7 +1,7 @@
 // Guest scenarios: each performs a real action and checks the records it produced, field by field.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { CMD_SIZE, SNAPLEN_MAX, setSnaplenCmd } from '../../../runtime/sources/device/ioctl.js';
 import type { DecodedRecord } from '../../../runtime/decode/record.js';
 import { Device } from './device.js';
@@ -12,7 +12,7 @@ const WATCH = [
   'ptrace', 'unshare', 'setns', 'memfd_create', 'init_module', 'finit_module', 'clone', 'clone3', 'fork', 'vfork', 'procexit',
 ];
 const O_WRONLY = 1, O_CREAT = 0o100, O_TRUNC = 0o1000, AT_FDCWD = -100, CLONE_NEWUTS = 0x4000000;
-const EXE_FROM_MEMFD = 4, PTRACE_ATTACH = 16;
+const EXE_FROM_MEMFD = 4, EXE_UPPER_LAYER = 2, EXE_LOWER_LAYER = 8, PTRACE_ATTACH = 16;
 
 type Scenario = [string, (dev: Device) => void];
 
@@ -105,7 +105,7 @@ export const SCENARIOS: Scenario[] = [
     assert.equal(exec.params.loginuid, 0xffffffff);
     assert.equal(exec.header.loginuid, 0xffffffff);
     assert.notEqual(exec.params.cap_effective, 0);
-    assert.equal((exec.params.flags as number) & EXE_FROM_MEMFD, 0);
+    assert.equal((exec.params.flags as number) & (EXE_FROM_MEMFD | EXE_UPPER_LAYER | EXE_LOWER_LAYER), 0);
     assert.ok(Array.isArray(exec.params.env) && (exec.params.env as string[]).includes('PATH=/usr/bin:/usr/sbin'), `env ${exec.params.env}`);
     one(recs, 'execve', (r) => r.header.tid === open.header.tid && r.params.filename === '/bin/cat', 0);
     one(recs, 'procexit', (r) => r.header.tid === open.header.tid && r.params.ret === 0, 2);
@@ -187,6 +187,20 @@ export const SCENARIOS: Scenario[] = [
     const enter = one(recs, 'execveat', (r) => r.header.tid === x.header.tid, 0);
     assert.equal(enter.params.dirfd, fd);
     assert.equal(enter.params.pathname, '');
+  }],
+  ['exec from the upper and the lower layer of an overlay', (dev) => {
+    const d = '/tmp/ovl';
+    for (const sub of ['lower', 'upper', 'work', 'merged']) mkdirSync(`${d}/${sub}`, { recursive: true });
+    copyFileSync(HELPER, `${d}/lower/lowerbin`); chmodSync(`${d}/lower/lowerbin`, 0o755);
+    run('/usr/bin/busybox', ['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${d}/lower,upperdir=${d}/upper,workdir=${d}/work`, `${d}/merged`]);
+    try {
+      // Written through the merged view, so it lives in the upper layer (a container's own drop).
+      copyFileSync(HELPER, `${d}/merged/upperbin`); chmodSync(`${d}/merged/upperbin`, 0o755);
+      const recs = capture(dev, () => { run(`${d}/merged/lowerbin`, ['noop']); run(`${d}/merged/upperbin`, ['noop']); });
+      const layer = (name: string) => (one(recs, 'execve', (r) => r.params.res === 0 && r.params.exepath === `${d}/merged/${name}`).params.flags as number) & (EXE_UPPER_LAYER | EXE_LOWER_LAYER);
+      assert.equal(layer('lowerbin'), EXE_LOWER_LAYER);
+      assert.equal(layer('upperbin'), EXE_UPPER_LAYER);
+    } finally { run('/usr/bin/busybox', ['umount', `${d}/merged`], { allowFail: true }); }
   }],
   ['kernel module load attempt', (dev) => {
     let kv: Record<string, string> = {};
