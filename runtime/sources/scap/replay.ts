@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Event } from '../../../schema/model.js';
 import type { DecodedRecord } from '../../decode/record.js';
 import { State } from '../../state/state.js';
+import type { StateSeeds } from '../../filter/seed.js';
 import { blocksFrom, blocksOf, DEFAULT_MAX_BLOCK, SHB, type Block } from './blocks.js';
 import { decodeEvent, EVENT_BLOCKS, type ScapEvent } from './decode-event.js';
 import { ScapError } from './errors.js';
@@ -35,16 +36,26 @@ export interface ReplayStats {
   interfaces: Iface[];
 }
 
-export interface ReplayOptions { state?: State; maxBlock?: number; maxPendingEnters?: number }
+export interface ReplayOptions {
+  state?: State; maxBlock?: number; maxPendingEnters?: number;
+  /**
+   * Receives (copies of) what the capture's metadata adds to the state: process, fd and user lists,
+   * container metadata, the hostname. A consumer that runs its own state from the records (a
+   * Detector) is seeded through it as the capture goes, in stream order.
+   */
+  seeds?: StateSeeds;
+}
 
 export class ScapReplay {
   readonly state: State;
   readonly stats: ReplayStats = { blocks: 0, events: 0, byType: new Map(), evaluated: 0, enters: 0, orphanEnters: 0, unknown: new Map(), unknownBlocks: new Map(), interfaces: [] };
   private readonly pending = new Map<number, ScapEvent>();
   private readonly maxPending: number;
+  private readonly seeds?: StateSeeds;
   constructor(opts: ReplayOptions = {}) {
     this.state = opts.state ?? new State();
     this.maxPending = opts.maxPendingEnters ?? 65536;
+    this.seeds = opts.seeds;
   }
 
   /** Consumes one block; returns the evaluated event it carries, if any. */
@@ -78,31 +89,39 @@ export class ScapReplay {
         const p = this.pending.get(ev.tid);
         if (p && p.type === ev.type - 1) { enter = p; this.pending.delete(ev.tid); }
       }
-      const { record, name } = toVigil(ev, enter, st.threads.get(ev.tid));
+      // Vigil's records carry the container in the header; a capture says it through an exec's
+      // cgroups. Known before the record is built, so the exec's own header names it.
+      const cgroups = Array.isArray(ev.params.cgroups) && ev.info.dir === 'exit' && ev.params.res === 0 ? containerOfCgroups(ev.params.cgroups) : undefined;
+      const before = st.threads.get(ev.tid);
+      if (before && cgroups) before.containerId = cgroups;
+      const { record, name } = toVigil(ev, enter, before);
       st.apply(record);
-      if (Array.isArray(ev.params.cgroups) && ev.info.dir === 'exit' && ev.params.res === 0) {
-        // Vigil's records carry the container in the header; a capture says it through cgroups.
+      if (cgroups) {
         const t = st.threads.get(ev.tid);
-        if (t) t.containerId = containerOfCgroups(ev.params.cgroups);
+        if (t) t.containerId = cgroups;
       } else if (ev.info.name === 'container' && typeof ev.params.json === 'string') this.container(ev.params.json);
       const num = ++this.stats.evaluated;
       const typeName = record.header.type === 0 ? name : undefined;
       return { num, name, scapType: ev.type, record, event: () => st.toEvent(record, num, typeName) };
     }
-    if (PL_TYPES.includes(b.type)) { for (const t of readProcList(b.type, b.body, b.offset)) st.threads.add(t); return null; }
+    const seeds = this.seeds;
+    if (PL_TYPES.includes(b.type)) {
+      for (const t of readProcList(b.type, b.body, b.offset)) { st.threads.add(t); seeds?.thread({ ...t, fds: undefined, args: [...t.args], env: [...t.env] }); }
+      return null;
+    }
     switch (b.type) {
       case SHB: return null;
-      case MI: { const h = hostnameOf(b.body); if (h) st.hostname = h; return null; }
+      case MI: { const h = hostnameOf(b.body); if (h) { st.hostname = h; seeds?.hostname(h); } return null; }
       case FDL: case FDL_V2: {
         const { tid, fds } = readFdList(b.type, b.body, b.offset);
         const t = st.threads.get(tid);
-        if (t) for (const fd of fds) st.threads.setFd(t, fd);
+        if (t) for (const fd of fds) { st.threads.setFd(t, fd); seeds?.fd(t.pid, { ...fd }); }
         return null;
       }
       case UL: case UL_V2: {
         const { users, groups } = readUserList(b.type, b.body, b.offset);
-        for (const u of users) st.users.addUser(u);
-        for (const g of groups) st.users.addGroup(g);
+        for (const u of users) { st.users.addUser(u); seeds?.user(u); }
+        for (const g of groups) { st.users.addGroup(g); seeds?.group(g); }
         return null;
       }
       case IL: case IL_V2: this.stats.interfaces = readIfList(b.type, b.body, b.offset); return null;
@@ -117,11 +136,13 @@ export class ScapReplay {
     try { c = (JSON.parse(json) as { container?: Record<string, unknown> }).container ?? {}; } catch { return; } // bad metadata is not a bad capture
     if (typeof c.id !== 'string' || !c.id) return;
     const s = (k: string) => (typeof c[k] === 'string' ? c[k] as string : undefined);
-    this.state.containers.set({
+    const info = {
       id: c.id.slice(0, 12), name: s('name'), image: s('image'), imageRepository: s('imagerepo'), imageTag: s('imagetag'),
       imageDigest: s('imagedigest'), imageId: s('imageid'), privileged: c.privileged === true,
       ...(c.labels && typeof c.labels === 'object' ? { labels: c.labels as Record<string, string> } : {}),
-    });
+    };
+    this.state.containers.set(info);
+    this.seeds?.container({ ...info });
   }
 
   /** Replays a capture held in memory (gzip'd or plain). */
