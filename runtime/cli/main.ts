@@ -2,16 +2,19 @@
 // single line on stderr, never a stack trace).
 import { ConfigError } from '../config/load.js';
 import { helpText, parseCommandLine, UsageError, type Io } from './command.js';
-import { ALL, replay } from './commands.js';
+import { ALL, replay, run } from './commands.js';
 import { registerPipeline } from './pipelines.js';
 import { startReplay } from '../pipeline/replay.js';
-import { auditOnlyRun, replayDispatcher } from '../pipeline/audit.js';
+import { replayDispatcher } from '../pipeline/audit.js';
+import { runPipeline } from '../pipeline/run.js';
 
 registerPipeline('replay', replayDispatcher((ctx) => startReplay(ctx)));
 // The scap replay's own option, declared where its pipeline is plugged in.
 replay.flags.engine = { type: 'string', help: 'rule engine for .scap captures: wasm (the compiled filter, default) or interp (the reference interpreter)' };
-// Until the kernel side of `vigil run` is registered, run serves the audit webhook alone.
-registerPipeline('run', auditOnlyRun);
+// The live agent: /dev/vigil and/or the audit webhook (runtime/pipeline/run.ts), with its options.
+registerPipeline('run', runPipeline);
+run.flags.rules = { type: 'string', short: 'r', multiple: true, help: 'rule file or directory (repeatable); default: config rules_files, else the bundled rules/' };
+run.flags.engine = { type: 'string', help: 'rule engine for kernel events: wasm (the compiled filter) or interp (the reference interpreter); default: config syscall.engine' };
 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 

@@ -84,6 +84,13 @@ export const SCHEMA: Record<string, Spec> = {
   } },
   syscall: { t: 'object', doc: 'the kernel event source of `vigil run`', fields: {
     enabled: { t: 'bool', def: true, doc: 'read kernel events; false runs other sources (k8s_audit) alone' },
+    device: { t: 'string', def: '/dev/vigil', doc: 'the kernel module\'s device (kmod/README.md)' },
+    stats_file: { t: 'string', def: '/sys/class/misc/vigil/stats', doc: 'the module\'s per-CPU counters, polled for kernel drops' },
+    buffer_kb: { t: 'int', def: 1024, min: 64, max: 65536, doc: 'bytes per read() of the device, in KiB (4 such buffers are in flight)' },
+    snaplen: { t: 'int', def: 80, min: 0, max: 4096, doc: 'bytes of read/write data the module copies per event' },
+    engine: { t: 'string', def: 'wasm', enum: ['wasm', 'interp'], doc: 'rule engine: the compiled WASM filter, or the reference interpreter' },
+    drops_check_ms: { t: 'int', def: 1000, min: 10, doc: 'how often the kernel drop counters are read (an internal alert when they grow)' },
+    proc_scan: { t: 'bool', def: true, doc: 'seed the process and fd tables from /proc at start' },
   } },
   k8s_audit: { t: 'object', doc: 'Kubernetes audit webhook endpoint of `vigil run` (runtime/sources/k8saudit/README.md)', fields: {
     enabled: { t: 'bool', def: false, doc: 'serve the HTTPS audit webhook and run the k8s_audit rules on what it receives' },

@@ -27,7 +27,10 @@ export interface VigilConfig {
   falcosidekick_output: Out & { spool: boolean; url: string };
   slack_output: Out & { spool: boolean; webhook_url: string; username: string; icon_url: string; minimal: boolean };
   syslog_output: Out & { transport: 'udp' | 'tcp' | 'unix'; host: string; port: number; path: string; facility: number };
-  syscall: { enabled: boolean };
+  syscall: {
+    enabled: boolean; device: string; stats_file: string; buffer_kb: number; snaplen: number;
+    engine: 'wasm' | 'interp'; drops_check_ms: number; proc_scan: boolean;
+  };
   k8s_audit: {
     enabled: boolean; listen_address: string; listen_port: number; path: string; cert_file: string; key_file: string;
     client_ca_file: string; token_file: string; max_body_bytes: number; queue_capacity: number; cluster_name: string;
