@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <poll.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -159,6 +160,43 @@ static int do_reader(void)
 			return perror("read"), 1;
 }
 
+/*
+ * Two event types alternating (fchdir and dup, both failing with EBADF), for the interest-change
+ * tests; with pace > 0 it sleeps 1 ms after every pace pairs, so a decoding reader keeps up.
+ */
+static int do_mix(long n, long pace)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		syscall(SYS_fchdir, -1);
+		syscall(SYS_dup, -1);
+		if (pace > 0 && i % pace == pace - 1)
+			usleep(1000);
+	}
+	printf("produced=%ld\n", n);
+	return 0;
+}
+
+/* Opens the device and blocks in poll() with no timeout; the interest set stays empty. */
+static int do_poller(void)
+{
+	static char buf[1 << 16];
+	struct pollfd p = { .events = POLLIN };
+
+	p.fd = open("/dev/vigil", O_RDONLY | O_NONBLOCK);
+	if (p.fd < 0)
+		return perror("open /dev/vigil"), 1;
+	printf("polling\n");
+	fflush(stdout);
+	for (;;) {
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return perror("poll"), 1;
+		if ((p.revents & POLLIN) && read(p.fd, buf, sizeof(buf)) < 0 && errno != EAGAIN)
+			return perror("read"), 1;
+	}
+}
+
 static int do_bench(const char *what, long n)
 {
 	double t0, t1;
@@ -208,8 +246,12 @@ int main(int argc, char **argv)
 		return do_fchdir(atol(argv[2]));
 	if (!strcmp(cmd, "reader"))
 		return do_reader();
+	if (!strcmp(cmd, "poller"))
+		return do_poller();
+	if (!strcmp(cmd, "mix") && argc > 2)
+		return do_mix(atol(argv[2]), argc > 3 && strcmp(argv[3], "--cpu") ? atol(argv[3]) : 0);
 	if (!strcmp(cmd, "bench") && argc > 3)
 		return do_bench(argv[2], atol(argv[3]));
-	fprintf(stderr, "usage: helper noop|connect|ptrace|ns|memfd|module|write P|symlink T L|fchdir N|reader|bench getpid|openat N [--cpu C]\n");
+	fprintf(stderr, "usage: helper noop|connect|ptrace|ns|memfd|module|write P|symlink T L|fchdir N|mix N [PACE]|reader|poller|bench getpid|openat N [--cpu C]\n");
 	return 2;
 }

@@ -4,9 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { Device } from './device.js';
 import { runScenarios } from './scenarios.js';
-import { dropAccounting, unloadCycles } from './stress.js';
+import { dropAccounting, interestChurn, overfill, unloadCycles } from './stress.js';
 import { drainRate, syscallCost } from './bench.js';
 import { load, unload } from './util.js';
+import { agentScenarios } from './agent.js';
 
 async function main() {
   const mode = process.env.VIGIL_MODE ?? 'test';
@@ -15,8 +16,13 @@ async function main() {
   if (mode === 'bench') {
     out.syscalls = syscallCost();
     write();
-    out.drain = drainRate();
+    out.drain = await drainRate();
     write();
+    return;
+  }
+  if (mode === 'agent') {
+    // `vigil run` on the module, against real actions (test/kmod/guest/agent.ts).
+    try { out.agent = await agentScenarios(); } catch (e) { out.agentError = String((e as Error).stack ?? e); throw e; } finally { write(); }
     return;
   }
   if (mode === 'soak') {
@@ -26,14 +32,20 @@ async function main() {
     write();
     return;
   }
-  load();
-  const dev = new Device();
-  try { out.scenarios = runScenarios(dev); } finally { dev.close(); unload(); }
-  write();
-  if (process.env.VIGIL_ONLY) return;
+  // VIGIL_ONLY=NAME runs the scenarios whose name contains NAME; VIGIL_ONLY=stress:NAME only
+  // that stress run (both for debugging one thing without the rest).
+  const only = process.env.VIGIL_ONLY ?? '';
+  if (!only.startsWith('stress:')) {
+    load();
+    const dev = new Device();
+    try { out.scenarios = runScenarios(dev); } finally { dev.close(); unload(); }
+    write();
+    if (only) return;
+  }
   const stress: Record<string, unknown> = {};
   out.stress = stress;
-  for (const [name, fn] of [['drops', dropAccounting], ['unload', unloadCycles]] as const) {
+  for (const [name, fn] of [['drops', dropAccounting], ['overfill', overfill], ['interest', interestChurn], ['unload', unloadCycles]] as const) {
+    if (only && only !== `stress:${name}`) continue;
     console.log(`stress ${name}: start`);
     try { stress[name] = { ok: true, ...(await fn()) }; } catch (e) { stress[name] = { ok: false, error: String((e as Error).stack ?? e) }; }
     console.log(`stress ${name}: ${JSON.stringify(stress[name])}`);
