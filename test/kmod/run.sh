@@ -47,10 +47,11 @@ KDEBUG="$KDEBUG sysctl.kernel.hung_task_timeout_secs=60 sysctl.kernel.hung_task_
 # syscall tracepoints were flipped). Real CPUs serialize on the IPI the kernel sends after
 # patching; QEMU's multi-threaded TCG did not here. See kmod/README.md (CI hang).
 TCG=${VIGIL_KMOD_TCG:-single}
-timeout "${VIGIL_KMOD_TIMEOUT:-270}" qemu-system-x86_64 -accel tcg,thread=$TCG -cpu max -smp 2 -m 1G \
+# The agent mode runs the rule compiler (assemblyscript) in the guest: it asks for more memory.
+timeout "${VIGIL_KMOD_TIMEOUT:-270}" qemu-system-x86_64 -accel tcg,thread=$TCG -cpu max -smp 2 -m ${VIGIL_KMOD_MEM:-1G} \
 	-nographic -nodefaults -serial stdio -no-reboot \
 	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 $KDEBUG vigil_mode=$MODE vigil_only=${VIGIL_ONLY:-} vigil_cycles=${VIGIL_CYCLES:-}" \
+	-append "console=ttyS0 panic=-1 $KDEBUG vigil_mode=$MODE vigil_only=${VIGIL_ONLY:-} vigil_cycles=${VIGIL_CYCLES:-} vigil_rounds=${VIGIL_BENCH_ROUNDS:-}" \
 	-virtfs local,path=/usr,mount_tag=usr,security_model=none,readonly=on \
 	-virtfs local,path="$ROOT",mount_tag=repo,security_model=none,readonly=on \
 	-virtfs local,path="$OUT",mount_tag=out,security_model=none \

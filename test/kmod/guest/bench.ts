@@ -1,89 +1,77 @@
 // Guest benchmark: syscall cost with the module unloaded / loaded with an empty interest set /
-// loaded capturing, as ratios against the unloaded baseline of the same boot; and the TypeScript
-// reader's sustained drain rate. TCG emulation distorts absolute numbers; ratios are what count.
-import { performance } from 'node:perf_hooks';
-import { decodeHeader, decodeRecord } from '../../../runtime/decode/record.js';
-import { Device } from './device.js';
+// loaded capturing other events / loaded capturing the syscall itself, as ratios against the
+// unloaded baseline of the same boot; and the reader's drain rate. Under QEMU TCG every guest
+// instruction is emulated, so absolute numbers mean little; ratios taken in the same run are
+// what the targets are judged on, and even those carry the emulator's noise (see min/median).
+import { eventId } from './device.js';
 import { HELPER, load, run, unload } from './util.js';
+import { drainBacklog, drainLive, hooksMissed } from './drain.js';
 
-const REPS = 7;
-const OPS: Record<string, number> = { getpid: 200000, openat: 20000 };
+const ROUNDS = Number(process.env.VIGIL_BENCH_ROUNDS || 6);
+/** Calls per batch (about 2-5 ms each under TCG) and batches per helper run. */
+const OPS: Record<string, { n: number; batches: number }> = { getpid: { n: 5000, batches: 150 }, openat: { n: 200, batches: 150 } };
+/** What "capturing other events" selects: busy event types, none of them the measured syscall. */
+const OTHERS = ['execve', 'connect', 'accept', 'clone', 'procexit', 'fchdir', 'unlink', 'rename', 'mkdir', 'setuid', 'ptrace'];
+/** The measured syscall itself captured (getpid is no Vigil event: nothing to capture). */
+const SELF: Record<string, string[] | null> = { getpid: null, openat: ['openat', 'close'] };
 
-function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
+type Config = 'unloaded' | 'empty' | 'others' | 'capturing';
 
-function cost(op: string): number {
-  return Number(run(HELPER, ['bench', op, String(OPS[op]), '--cpu', '1']).ns_per_op);
+function quantile(xs: number[], q: number): number { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * q))]; }
+
+/** The helper's "w0,w1,w2,w3" interest bitmap for these event names. */
+function mask(names: string[]): string {
+  const w = [0n, 0n, 0n, 0n];
+  for (const id of names.map(eventId)) w[id >> 6] |= 1n << BigInt(id & 63);
+  return w.map((x) => `0x${x.toString(16)}`).join(',');
 }
 
-/** Rounds interleave the three states so drift on the shared host hits them alike; medians. */
+function batches(kv: Record<string, string>, k: number): number[] { return kv[`s${k}`].split(',').map(Number); }
+
+/**
+ * Each round runs the helper once unloaded and once loaded, in alternating order (ABBA), so
+ * drift of the shared host does not favour one side. Loaded, the helper itself holds the
+ * device and rotates the interest set batch by batch (empty / others / the syscall itself):
+ * those states are interleaved at a few milliseconds' grain.
+ */
 export function syscallCost() {
-  const out: Record<string, Record<string, number>> = {};
-  for (const op of Object.keys(OPS)) {
-    const base: number[] = [], empty: number[] = [], capturing: number[] = [];
-    for (let i = 0; i < REPS; i++) {
-      base.push(cost(op));
-      load(['ring_kb=65536']);
-      const dev = new Device();
-      try {
-        empty.push(cost(op));
-        // getpid is no Vigil event: "capturing" means other events are selected and getpid is not.
-        dev.interest(op === 'openat' ? ['openat', 'close'] : ['openat', 'close', 'execve', 'connect', 'clone', 'procexit']);
-        capturing.push(cost(op));
-        dev.drain();
-      } finally { dev.close(); unload(); }
+  const out: Record<string, unknown> = {};
+  for (const [op, { n, batches: nb }] of Object.entries(OPS)) {
+    const ns: Record<Config, number[]> = { unloaded: [], empty: [], others: [], capturing: [] };
+    const states: Config[] = SELF[op] ? ['empty', 'others', 'capturing'] : ['empty', 'others'];
+    const masks = states.map((c) => mask(c === 'empty' ? [] : c === 'others' ? OTHERS : SELF[op]!));
+    let records = 0, drops = 0, missed = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      const unloaded = () => ns.unloaded.push(...batches(run(HELPER, ['bench', op, String(n), String(nb), '--cpu', '1']), 0));
+      const loaded = () => {
+        load(['ring_kb=65536']);
+        try {
+          const kv = run(HELPER, ['bench', op, String(n), String(nb), ...masks, '--cpu', '1']);
+          states.forEach((c, k) => ns[c].push(...batches(kv, k)));
+          records += Number(kv.records); drops += Number(kv.drops);
+          missed += hooksMissed();
+        } finally { unload(); }
+      };
+      if (i % 2) { loaded(); unloaded(); } else { unloaded(); loaded(); }
     }
-    // Medians and minima both: the host is shared, and the minimum is the least disturbed run.
-    const b = median(base), e = median(empty), c = median(capturing);
-    const bm = Math.min(...base), em = Math.min(...empty), cm = Math.min(...capturing);
-    out[op] = {
-      unloadedNs: b, emptyNs: e, capturingNs: c, emptyRatio: e / b, capturingRatio: c / b,
-      minUnloadedNs: bm, minEmptyNs: em, minCapturingNs: cm, minEmptyRatio: em / bm, minCapturingRatio: cm / bm,
-    };
-    console.log(`bench ${op}: ${JSON.stringify(out[op])}`);
+    const row: Record<string, unknown> = { callsPerBatch: n, batchesPerState: ns.unloaded.length, rounds: ROUNDS };
+    const base = { med: quantile(ns.unloaded, 0.5), p10: quantile(ns.unloaded, 0.1), min: Math.min(...ns.unloaded) };
+    for (const c of Object.keys(ns) as Config[]) {
+      if (!ns[c].length) continue;
+      const med = quantile(ns[c], 0.5), p10 = quantile(ns[c], 0.1), min = Math.min(...ns[c]);
+      row[c] = { medianNs: med, p10Ns: p10, minNs: min, medianRatio: med / base.med, p10Ratio: p10 / base.p10, minRatio: min / base.min };
+    }
+    row.captured = { records, drops, missedReturns: missed };
+    out[op] = row;
+    console.log(`bench ${op}: ${JSON.stringify(row)}`);
   }
   return out;
 }
 
-export function drainRate() {
-  const N = 200000;
-  load(['ring_kb=65536']);
-  const dev = new Device();
-  try {
-    dev.interest(['fchdir']);
-    dev.drain();
-    run(HELPER, ['fchdir', String(N), '--cpu', '1']);
-    dev.interest([]);
-    // Pass 0: read only, no parsing: the baseline the decoding passes are compared with.
-    const r0 = performance.now();
-    const rawBytes = dev.drainRaw(() => {});
-    const rawSec = (performance.now() - r0) / 1000;
-    // The ring holds all N (drops are checked below), so the pass read exactly N records.
-    const rawRecords = N;
-    dev.interest(['fchdir']);
-    run(HELPER, ['fchdir', String(N), '--cpu', '1']);
-    dev.interest([]);
-    // Pass 1 (queued data read once): read + header walk + full decode of every record.
-    let n = 0, bytes = 0;
-    const t0 = performance.now();
-    bytes = dev.drainRaw((chunk) => {
-      for (let off = 0; off < chunk.length;) { const r = decodeRecord(chunk, off); off += r.header.len; n++; }
-    });
-    const t1 = performance.now();
-    const stats = dev.stats();
-    const drops = Number(stats.reduce((s, c) => s + c.drops, 0n));
-    if (drops !== 0 || n !== N) throw new Error(`drain bench lost records: ${drops} dropped, ${n} of ${N} decoded`);
-    const res = { records: n, bytes, dropped: drops, seconds: (t1 - t0) / 1000, eventsPerSec: n / ((t1 - t0) / 1000) };
-    // Pass 2: same volume again, header-only walk (what a filter that skips decoding pays).
-    dev.interest(['fchdir']);
-    run(HELPER, ['fchdir', String(N), '--cpu', '1']);
-    dev.interest([]);
-    let m = 0;
-    const t2 = performance.now();
-    dev.drainRaw((chunk) => { for (let off = 0; off < chunk.length;) { off += decodeHeader(chunk, off).len; m++; } });
-    const t3 = performance.now();
-    const raw = { bytes: rawBytes, eventsPerSec: rawRecords / rawSec };
-    const out = { rawRead: raw, fullDecode: { ...res, ratioToRaw: res.eventsPerSec / raw.eventsPerSec }, headerOnly: { records: m, eventsPerSec: m / ((t3 - t2) / 1000), ratioToRaw: m / ((t3 - t2) / 1000) / raw.eventsPerSec } };
-    console.log(`bench drain: ${JSON.stringify(out)}`);
-    return out;
-  } finally { dev.close(); unload(); }
+export async function drainRate() {
+  const backlog = drainBacklog();
+  console.log(`bench drain backlog: ${JSON.stringify(backlog)}`);
+  const live = await drainLive();
+  console.log(`bench drain live: ${JSON.stringify(live)}`);
+  return { backlog, live };
 }

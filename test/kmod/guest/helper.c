@@ -197,26 +197,101 @@ static int do_poller(void)
 	}
 }
 
-static int do_bench(const char *what, long n)
+static void bench_loop(const char *what, long n)
 {
-	double t0, t1;
 	long i;
 
 	if (!strcmp(what, "getpid")) {
-		t0 = now_ns();
 		for (i = 0; i < n; i++)
 			syscall(SYS_getpid);
-		t1 = now_ns();
-	} else {
-		t0 = now_ns();
-		for (i = 0; i < n; i++) {
-			int fd = syscall(SYS_openat, AT_FDCWD, "/proc/self/stat", O_RDONLY);
-
-			syscall(SYS_close, fd);
-		}
-		t1 = now_ns();
+		return;
 	}
-	printf("ns_per_op=%.1f\n", (t1 - t0) / n);
+	for (i = 0; i < n; i++) {
+		int fd = syscall(SYS_openat, AT_FDCWD, "/proc/self/stat", O_RDONLY);
+
+		syscall(SYS_close, fd);
+	}
+}
+
+static long drain_dev(int fd)
+{
+	static char buf[1 << 22];
+	long total = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		total += n;
+	return total;
+}
+
+/*
+ * bench OP N BATCHES [MASK...]: times BATCHES batches of N calls and prints "s<k>=" with the
+ * ns per call of every batch. With no MASK the module is not touched (the unloaded baseline);
+ * with MASKs ("w0,w1,w2,w3": interest bitmaps) the helper holds /dev/vigil itself and switches
+ * the interest set before each batch, rotating through the states, so that the loaded states
+ * are interleaved batch by batch and host noise falls on all of them alike. Records produced
+ * by a batch are read (and thrown away) outside the timing.
+ */
+static int do_bench(const char *what, long n, long batches, int nmask, char **masks)
+{
+	static struct vigil_interest sets[8], none;
+	static double ns[8][4096];
+	long b, bytes = 0;
+	int k, fd = -1, states = nmask ? nmask : 1;
+
+	if (nmask > 8 || batches > 4096)
+		return fprintf(stderr, "bench: at most 8 states and 4096 batches\n"), 2;
+	for (k = 0; k < nmask; k++) {
+		char *p = masks[k];
+		int w;
+
+		for (w = 0; w < VIGIL_INTEREST_WORDS; w++) {
+			sets[k].events[w] = strtoull(p, &p, 0);
+			if (*p == ',')
+				p++;
+		}
+	}
+	if (nmask) {
+		fd = open("/dev/vigil", O_RDONLY | O_NONBLOCK);
+		if (fd < 0)
+			return perror("open /dev/vigil"), 1;
+	}
+	for (b = 0; b < batches; b++) {
+		for (k = 0; k < states; k++) {
+			int s = (k + b) % states;
+			double t0;
+
+			if (nmask && ioctl(fd, VIGIL_IOC_SET_INTEREST, &sets[s]))
+				return perror("ioctl"), 1;
+			t0 = now_ns();
+			bench_loop(what, n);
+			ns[s][b] = (now_ns() - t0) / n;
+			if (nmask) {
+				ioctl(fd, VIGIL_IOC_SET_INTEREST, &none);
+				bytes += drain_dev(fd);
+			}
+		}
+	}
+	for (k = 0; k < states; k++) {
+		printf("s%d=", k);
+		for (b = 0; b < batches; b++)
+			printf(b ? ",%.1f" : "%.1f", ns[k][b]);
+		printf("\n");
+	}
+	if (nmask) {
+		struct vigil_cpu_stats st;
+		unsigned long long events = 0, drops = 0;
+		int cpu;
+
+		for (cpu = 0; cpu < 64; cpu++) {
+			st.cpu = cpu;
+			if (ioctl(fd, VIGIL_IOC_GET_STATS, &st))
+				break;
+			events += st.events;
+			drops += st.drops;
+		}
+		printf("records=%llu drops=%llu bytes=%ld\n", events, drops, bytes);
+	}
 	return 0;
 }
 
@@ -250,8 +325,13 @@ int main(int argc, char **argv)
 		return do_poller();
 	if (!strcmp(cmd, "mix") && argc > 2)
 		return do_mix(atol(argv[2]), argc > 3 && strcmp(argv[3], "--cpu") ? atol(argv[3]) : 0);
-	if (!strcmp(cmd, "bench") && argc > 3)
-		return do_bench(argv[2], atol(argv[3]));
-	fprintf(stderr, "usage: helper noop|connect|ptrace|ns|memfd|module|write P|symlink T L|fchdir N|mix N [PACE]|reader|poller|bench getpid|openat N [--cpu C]\n");
+	if (!strcmp(cmd, "bench") && argc > 4) {
+		int nmask = argc - 5;
+
+		if (argc > 5 && !strcmp(argv[argc - 2], "--cpu"))
+			nmask -= 2;
+		return do_bench(argv[2], atol(argv[3]), atol(argv[4]), nmask, argv + 5);
+	}
+	fprintf(stderr, "usage: helper noop|connect|ptrace|ns|memfd|module|write P|symlink T L|fchdir N|mix N [PACE]|reader|poller|bench getpid|openat N BATCHES [MASK...] [--cpu C]\n");
 	return 2;
 }

@@ -32,7 +32,7 @@ echo vigil-guest > $R/etc/hostname
 echo '127.0.0.1 localhost' > $R/etc/hosts
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 echo "VIGIL-GUEST-START mode=$vigil_mode"
-chroot $R /usr/bin/env -i PATH=/usr/bin:/usr/sbin HOME=/root TMPDIR=/tmp VIGIL_MODE="$vigil_mode" VIGIL_ONLY="$vigil_only" VIGIL_CYCLES="$vigil_cycles" \
+chroot $R /usr/bin/env -i PATH=/usr/bin:/usr/sbin HOME=/root TMPDIR=/tmp VIGIL_MODE="$vigil_mode" VIGIL_ONLY="$vigil_only" VIGIL_CYCLES="$vigil_cycles" VIGIL_BENCH_ROUNDS="$vigil_rounds" \
 	/bin/sh -c 'cd /repo && exec /usr/bin/node --import tsx test/kmod/guest/main.ts'
 echo "VIGIL-GUEST-DONE rc=$?"
 sync

@@ -1,0 +1,49 @@
+// Prints bench/results/kmod.json (written by the guest benchmark) as a table, with each figure
+// against its target. Run by bench/kmod/run.sh; `npx tsx bench/kmod/table.ts FILE` reprints one.
+import { readFileSync } from 'node:fs';
+
+interface Cfg { medianNs: number; p10Ns: number; minNs: number; medianRatio: number; p10Ratio: number; minRatio: number }
+const file = process.argv[2] ?? new URL('../results/kmod.json', import.meta.url).pathname;
+const res = JSON.parse(readFileSync(file, 'utf8'));
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const x = (r: number) => `x${r.toFixed(3)}`;
+const rows: string[][] = [['syscall', 'module state', 'median ns', 'p10 ns', 'median ratio', 'p10 ratio', 'min ratio', 'target (median and p10)']];
+const STATES: [string, string, (op: string) => string][] = [
+  ['unloaded', 'not loaded (baseline)', () => ''],
+  ['empty', 'loaded, empty interest set', () => '< x1.05'],
+  ['others', 'loaded, other events captured', () => '< x1.05'],
+  ['capturing', 'loaded, capturing it', () => '(no target)'],
+];
+let missed = false;
+for (const [op, row] of Object.entries(res.syscalls ?? {}) as [string, Record<string, Cfg>][]) {
+  for (const [key, label, target] of STATES) {
+    const c = row[key];
+    if (!c) continue;
+    const verdict = target(op).startsWith('<') ? (c.p10Ratio < 1.05 && c.medianRatio < 1.05 ? ' met' : ' NOT met') : '';
+    if (verdict === ' NOT met') missed = true;
+    rows.push([op === 'openat' ? 'openat+close' : op, label, c.medianNs.toFixed(0), c.p10Ns.toFixed(0), x(c.medianRatio), x(c.p10Ratio), x(c.minRatio), target(op) + verdict]);
+  }
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const r of rows) console.log(r.map((c, i) => pad(c, widths[i])).join('  '));
+const d = res.drain;
+if (d) {
+  const b = d.backlog, l = d.live;
+  const ok = b.walkEvPerCpuSec >= 1e6;
+  console.log('');
+  console.log(`drain, queued backlog (${b.records} records of ${b.recordBytes} B, ${b.bufferBytes >> 20} MiB read buffer):`);
+  console.log(`  read() + header walk: ${(b.walkEvPerCpuSec / 1e6).toFixed(2)}M ev/s per reader CPU-second, ${(b.walkEvPerWallSec / 1e6).toFixed(2)}M ev/s wall` +
+    ` (target >= 1M ev/s per core: ${ok ? 'met' : 'NOT met'}); read() alone ${(b.readOnlyEvPerCpuSec / 1e6).toFixed(2)}M ev/s, walk/read-only ${b.walkToReadOnly.toFixed(2)}`);
+  console.log(`drain, live (2 producers on CPU ${l.producersOnCpu}, reader on CPU ${l.readerOnCpu}, ${l.ringKbPerCpu} KiB rings): ${l.delivered} of ${l.produced} delivered, ${l.dropped} dropped,` +
+    ` ${(l.evPerWallSec / 1e3).toFixed(0)}k ev/s wall, reader busy ${(100 * l.readerCpuSec / l.wallSec).toFixed(0)}% of one CPU`);
+  if (!ok || l.dropped !== 0) missed = true;
+  for (const [op, row] of Object.entries(res.syscalls ?? {}) as [string, { captured: { records: number; drops: number; missedReturns: number } }][]) {
+    const c = row.captured;
+    console.log(`${op}: ${c.records} records captured by the module during the runs, ${c.drops} dropped, ${c.missedReturns} returns missed`);
+  }
+}
+console.log('');
+console.log('Measured inside a QEMU TCG guest (every instruction emulated, both vCPUs on one host thread):');
+console.log('ratios against the unloaded runs of the same boot; not hardware figures.');
+if (missed) console.log('At least one target was NOT met (see above).');
