@@ -20,9 +20,6 @@
 static atomic_t open_count = ATOMIC_INIT(0);
 static DEFINE_MUTEX(read_lock);	/* threads sharing the fd must not both consume */
 
-int vigil_device_register(void);
-void vigil_device_unregister(void);
-
 static int vigil_open(struct inode *inode, struct file *f)
 {
 	if (atomic_cmpxchg(&open_count, 0, 1))

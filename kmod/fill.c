@@ -151,26 +151,33 @@ static void rec_tuple(struct vigil_rec *r, long fd, bool local_first)
 		return;
 	}
 	sk = sock->sk;
-	if (sk->sk_family == AF_INET && (p = rec_reserve(r, 13))) {
+	if (sk->sk_family == AF_INET) {
 		struct inet_sock *in = inet_sk(sk);
 		__be32 la = in->inet_saddr, ra = sk->sk_daddr;
 		__be16 lp = in->inet_sport, rp = sk->sk_dport;
 
+		p = rec_reserve(r, 13);
+		if (!p)
+			goto out;
 		p[0] = AF_INET;
 		memcpy(p + 1, local_first ? &la : &ra, 4);
 		put_be16(p + 5, local_first ? lp : rp);
 		memcpy(p + 7, local_first ? &ra : &la, 4);
 		put_be16(p + 11, local_first ? rp : lp);
-	} else if (sk->sk_family == AF_INET6 && (p = rec_reserve(r, 37))) {
+	} else if (sk->sk_family == AF_INET6) {
 		struct inet_sock *in = inet_sk(sk);
 		__be16 lp = in->inet_sport, rp = sk->sk_dport;
 
+		p = rec_reserve(r, 37);
+		if (!p)
+			goto out;
 		p[0] = AF_INET6;
 		memcpy(p + 1, local_first ? &sk->sk_v6_rcv_saddr : &sk->sk_v6_daddr, 16);
 		put_be16(p + 17, local_first ? lp : rp);
 		memcpy(p + 19, local_first ? &sk->sk_v6_daddr : &sk->sk_v6_rcv_saddr, 16);
 		put_be16(p + 35, local_first ? rp : lp);
 	} else if (sk->sk_family == AF_UNIX) {
+		/* Pairs with the release in unix_bind()/unix_autobind() publishing the address. */
 		struct unix_address *ua = smp_load_acquire(&unix_sk(sk)->addr);
 		u32 n = ua ? ua->len - offsetof(struct sockaddr_un, sun_path) : 0;
 
@@ -183,9 +190,10 @@ static void rec_tuple(struct vigil_rec *r, long fd, bool local_first)
 				n--;
 			rec_shrink(r, 1 + n);
 		}
-	} else if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6) {
+	} else {
 		rec_u8(r, sk->sk_family);
 	}
+out:
 	fput(f);
 }
 
@@ -199,15 +207,21 @@ static void rec_sockaddr(struct vigil_rec *r, unsigned long uaddr, unsigned long
 		rec_empty(r);
 		return;
 	}
-	if (ss.ss_family == AF_INET && len >= sizeof(struct sockaddr_in) && (p = rec_reserve(r, 7))) {
+	if (ss.ss_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
 		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
 
+		p = rec_reserve(r, 7);	/* NULL: full, and already written as empty */
+		if (!p)
+			return;
 		p[0] = AF_INET;
 		memcpy(p + 1, &in->sin_addr, 4);
 		put_be16(p + 5, in->sin_port);
-	} else if (ss.ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6) && (p = rec_reserve(r, 19))) {
+	} else if (ss.ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
 		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
 
+		p = rec_reserve(r, 19);
+		if (!p)
+			return;
 		p[0] = AF_INET6;
 		memcpy(p + 1, &in6->sin6_addr, 16);
 		put_be16(p + 17, in6->sin6_port);

@@ -15,9 +15,6 @@ static unsigned int snaplen = 80;
 module_param(snaplen, uint, 0444);
 MODULE_PARM_DESC(snaplen, "initial bytes of I/O data captured per event (0..4096)");
 
-int vigil_device_register(void);
-void vigil_device_unregister(void);
-
 static int __init vigil_init(void)
 {
 	int err;

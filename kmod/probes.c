@@ -18,12 +18,8 @@
 #include <asm/syscall.h>
 #include "vigil.h"
 
-/* syscall number -> Vigil event, from the generated map. */
-static const u8 sys_to_evt[NR_syscalls] = {
-#define VIGIL_SYS(name, evt) [__NR_##name] = evt,
-	VIGIL_SYSCALL_MAP(VIGIL_SYS)
-#undef VIGIL_SYS
-};
+/* syscall number -> Vigil event: filled from the hook table (the generated map) at load. */
+static u8 sys_to_evt[NR_syscalls] __ro_after_init;
 
 static DECLARE_BITMAP(sys_wanted, NR_syscalls);
 static DECLARE_BITMAP(evt_wanted, VIGIL_INTEREST_WORDS * 64);
@@ -33,16 +29,21 @@ bool vigil_event_wanted(unsigned int evt)
 	return evt < VIGIL_EVT_MAX && test_bit(evt, evt_wanted);
 }
 
+/* Events that also write an entry record (execve family: the old image is gone at return). */
+#define VIGIL_ENT(e) { .evt = (e) },
+static const struct { u16 evt; } enter_events[] = {
+	VIGIL_ENTER_EVENTS(VIGIL_ENT)
+};
+#undef VIGIL_ENT
+
 static bool is_enter_event(unsigned int evt)
 {
-	switch (evt) {
-#define VIGIL_ENT(e) case e:
-	VIGIL_ENTER_EVENTS(VIGIL_ENT)
-#undef VIGIL_ENT
-		return true;
-	default:
-		return false;
-	}
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(enter_events); i++)
+		if (enter_events[i].evt == evt)
+			return true;
+	return false;
 }
 
 static bool clone_event(unsigned int evt)
@@ -92,6 +93,7 @@ struct vigil_hook {
 	struct kretprobe rp;
 	u16 nr;
 	u8 evt;
+	bool enter;	/* writes an entry record too */
 	bool registered;
 };
 
@@ -113,7 +115,7 @@ static int hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (!test_bit(h->nr, sys_wanted) || in_compat_syscall())
 		return 1;
-	if (is_enter_event(h->evt)) {
+	if (h->enter) {
 		syscall_get_arguments(current, task_pt_regs(current), args);
 		vigil_execve_enter(h->evt, args);
 	}
@@ -190,6 +192,10 @@ static int hooks_register(void)
 	size_t i;
 	int err;
 
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		sys_to_evt[hooks[i].nr] = hooks[i].evt;
+		hooks[i].enter = is_enter_event(hooks[i].evt);
+	}
 	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
 		/* The one syscall whose entry point is named differently from its number. */
 		if (hooks[i].nr == __NR_umount2)

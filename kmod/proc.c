@@ -67,7 +67,7 @@ static u32 exe_flags(struct file *f)
 		if (!strncmp(name, "memfd:", 6))
 			fl |= EXE_FROM_MEMFD;
 	}
-	if (ino->i_mode & (S_IWUSR | S_IWGRP | S_IWOTH))
+	if (ino->i_mode & 0222)
 		fl |= EXE_WRITABLE;
 	if (ino->i_sb->s_magic == OVERLAYFS_SUPER_MAGIC)
 		fl |= overlay_layer(f);

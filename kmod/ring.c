@@ -67,8 +67,11 @@ void vigil_rings_free(void)
 void vigil_ring_commit(void *rec, u32 len)
 {
 	struct vigil_ring *r = this_cpu_ptr(&rings);
-	unsigned long head = r->head, tail = smp_load_acquire(&r->tail);
+	unsigned long head = r->head, tail;
 	u32 off, first;
+
+	/* Acquire: the reader has finished copying out the bytes below tail before we reuse them. */
+	tail = smp_load_acquire(&r->tail);
 
 	if (unlikely(!r->data))
 		return;
@@ -84,6 +87,7 @@ void vigil_ring_commit(void *rec, u32 len)
 	memcpy(r->data + off, rec, first);
 	if (first < len)
 		memcpy(r->data, (u8 *)rec + first, len - first);
+	/* Release: the record's bytes are in place before the reader can see the new head. */
 	smp_store_release(&r->head, head + len);
 	r->events++;
 	r->bytes += len;
@@ -98,6 +102,7 @@ bool vigil_rings_have_data(void)
 	for_each_possible_cpu(cpu) {
 		struct vigil_ring *r = per_cpu_ptr(&rings, cpu);
 
+		/* Acquire pairs with the producer's release of head. */
 		if (smp_load_acquire(&r->head) != r->tail)
 			return true;
 	}
@@ -148,6 +153,7 @@ ssize_t vigil_rings_drain(char __user *ubuf, size_t count)
 		if (!r->data)
 			continue;
 		tail = r->tail;
+		/* Acquire: every byte below head was written before head was published. */
 		head = smp_load_acquire(&r->head);
 		for (end = tail; end != head;) {
 			u32 len = ring_peek_len(r, end);
@@ -165,6 +171,7 @@ ssize_t vigil_rings_drain(char __user *ubuf, size_t count)
 		if (ring_copy_out(r, tail, ubuf + done, end - tail))
 			return done ? done : -EFAULT;
 		done += end - tail;
+		/* Release: our copy-out is done before the producer may overwrite these bytes. */
 		smp_store_release(&r->tail, end);
 		if (done >= count)
 			break;

@@ -31,6 +31,10 @@ void vigil_ring_stats(int cpu, struct vigil_cpu_stats *st);
 void vigil_rings_reset_stats(void);
 extern wait_queue_head_t vigil_wq;
 
+/* device.c */
+int vigil_device_register(void);
+void vigil_device_unregister(void);
+
 /* probes.c */
 int vigil_probes_register(void);
 void vigil_probes_unregister(void);

@@ -30,11 +30,13 @@ for (const r of rows) console.log(r.map((c, i) => pad(c, widths[i])).join('  '))
 const d = res.drain;
 if (d) {
   const b = d.backlog, l = d.live;
-  const ok = b.walkEvPerCpuSec >= 1e6;
+  const ok = b.medianWalkEvPerCpuSec >= 1e6; // judged on the median pass, not the best
   console.log('');
   console.log(`drain, queued backlog (${b.records} records of ${b.recordBytes} B, ${b.bufferBytes >> 20} MiB read buffer):`);
-  console.log(`  read() + header walk: ${(b.walkEvPerCpuSec / 1e6).toFixed(2)}M ev/s per reader CPU-second, ${(b.walkEvPerWallSec / 1e6).toFixed(2)}M ev/s wall` +
-    ` (target >= 1M ev/s per core: ${ok ? 'met' : 'NOT met'}); read() alone ${(b.readOnlyEvPerCpuSec / 1e6).toFixed(2)}M ev/s, walk/read-only ${b.walkToReadOnly.toFixed(2)}`);
+  const m = (v: number) => `${(v / 1e6).toFixed(2)}M`;
+  console.log(`  read() + header walk: best ${m(b.walkEvPerCpuSec)} ev/s per reader CPU-second (median ${m(b.medianWalkEvPerCpuSec)}), best ${m(b.walkEvPerWallSec)} ev/s wall` +
+    ` (target >= 1M ev/s per core: ${ok ? 'met' : 'NOT met'})`);
+  console.log(`  read() alone (same run's baseline): best ${m(b.readOnlyEvPerCpuSec)} (median ${m(b.medianReadOnlyEvPerCpuSec)}); walk/read-only ${b.walkToReadOnly.toFixed(2)}`);
   console.log(`drain, live (2 producers on CPU ${l.producersOnCpu}, reader on CPU ${l.readerOnCpu}, ${l.ringKbPerCpu} KiB rings): ${l.delivered} of ${l.produced} delivered, ${l.dropped} dropped,` +
     ` ${(l.evPerWallSec / 1e3).toFixed(0)}k ev/s wall, reader busy ${(100 * l.readerCpuSec / l.wallSec).toFixed(0)}% of one CPU`);
   if (!ok || l.dropped !== 0) missed = true;
