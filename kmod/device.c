@@ -24,6 +24,7 @@ static int vigil_open(struct inode *inode, struct file *f)
 {
 	if (atomic_cmpxchg(&open_count, 0, 1))
 		return -EBUSY;
+	vigil_set_reader(current->tgid);
 	return 0;
 }
 
@@ -33,6 +34,7 @@ static int vigil_release(struct inode *inode, struct file *f)
 
 	/* Nobody reads any more: stop producing. */
 	vigil_set_interest(none);
+	vigil_set_reader(0);
 	atomic_set(&open_count, 0);
 	return 0;
 }

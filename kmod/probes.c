@@ -55,6 +55,23 @@ static bool clone_event(unsigned int evt)
 static DEFINE_MUTEX(interest_lock);
 
 /*
+ * The process holding /dev/vigil: its own syscalls are not captured. Each read() of the device
+ * would otherwise be a read record itself (once 'read' is wanted), which the next read()
+ * returns: the reader would never see the rings empty, and the records would be about itself.
+ */
+static pid_t reader_tgid;
+
+void vigil_set_reader(pid_t tgid)
+{
+	WRITE_ONCE(reader_tgid, tgid);
+}
+
+static bool is_reader(void)
+{
+	return current->tgid == READ_ONCE(reader_tgid);
+}
+
+/*
  * Bits beyond VIGIL_EVT_MAX are ignored; unknown ids cannot select anything. Only the bitmaps
  * change here: the hooks stay attached from load to unload, because attaching or detaching one
  * live-patches kernel text that other CPUs may be executing (see kmod/README.md, "CI hang").
@@ -113,7 +130,7 @@ static int hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct vigil_hook *h = hook_of(ri);
 	unsigned long args[6];
 
-	if (!test_bit(h->nr, sys_wanted) || in_compat_syscall())
+	if (!test_bit(h->nr, sys_wanted) || is_reader() || in_compat_syscall())
 		return 1;
 	if (h->enter) {
 		syscall_get_arguments(current, task_pt_regs(current), args);
@@ -151,7 +168,7 @@ static int child_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	long nr;
 
-	if (current->flags & (PF_KTHREAD | PF_IO_WORKER) || in_compat_syscall())
+	if (current->flags & (PF_KTHREAD | PF_IO_WORKER) || is_reader() || in_compat_syscall())
 		return 1;
 	nr = task_pt_regs(current)->orig_ax;
 	if ((unsigned long)nr >= NR_syscalls || !test_bit(nr, sys_wanted) || !clone_event(sys_to_evt[nr]))
@@ -169,10 +186,39 @@ static int child_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static struct vigil_hook child_hook = { .rp.kp.symbol_name = "schedule_tail" };
 
-/* Concurrent calls one hook can follow to their return (a blocked accept holds one). */
-static int hook_maxactive(void)
+/*
+ * Concurrent calls one hook can follow to their return: every wanted call holds an instance
+ * until it returns, so a syscall that sleeps (a read on a pipe or socket, an accept, a connect)
+ * holds one for as long as it sleeps. A node has hundreds of threads parked in read() or
+ * recvmsg(); with the old 64 + 8 per CPU for every hook, a wanted read beyond that was counted
+ * in 'missed' and its record lost. Unwanted calls take an instance only for the entry handler's
+ * bit test, so the pool size costs memory (about 64 bytes an instance), not time.
+ */
+static bool may_sleep_long(unsigned int evt)
 {
-	return 64 + 8 * num_possible_cpus();
+	switch (evt) {
+	case VIGIL_EVT_READ:
+	case VIGIL_EVT_WRITE:
+	case VIGIL_EVT_RECVFROM:
+	case VIGIL_EVT_RECVMSG:
+	case VIGIL_EVT_SENDTO:
+	case VIGIL_EVT_SENDMSG:
+	case VIGIL_EVT_ACCEPT:
+	case VIGIL_EVT_ACCEPT4:
+	case VIGIL_EVT_CONNECT:
+	case VIGIL_EVT_OPEN:	/* a FIFO open waits for the other end */
+	case VIGIL_EVT_OPENAT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int hook_maxactive(unsigned int evt)
+{
+	int cpus = num_possible_cpus();
+
+	return may_sleep_long(evt) ? max(1024, 64 * cpus) : 64 + 8 * cpus;
 }
 
 static int hook_register(struct vigil_hook *h, kretprobe_handler_t entry, kretprobe_handler_t ret)
@@ -181,7 +227,7 @@ static int hook_register(struct vigil_hook *h, kretprobe_handler_t entry, kretpr
 
 	h->rp.entry_handler = entry;
 	h->rp.handler = ret;
-	h->rp.maxactive = hook_maxactive();
+	h->rp.maxactive = hook_maxactive(h->evt);
 	err = register_kretprobe(&h->rp);
 	h->registered = !err;
 	return err;

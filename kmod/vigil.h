@@ -39,6 +39,7 @@ void vigil_device_unregister(void);
 int vigil_probes_register(void);
 void vigil_probes_unregister(void);
 int vigil_set_interest(const u64 *events);
+void vigil_set_reader(pid_t tgid);
 bool vigil_event_wanted(unsigned int evt);
 unsigned long vigil_hooks_missed(void);
 

@@ -15,7 +15,7 @@ test('kernel module in a QEMU guest: scenarios, drop accounting, overfilled ring
   const scenarios = res.scenarios as { name: string; ok: boolean; error?: string }[];
   assert.ok(scenarios.length >= 11, `only ${scenarios.length} scenarios ran`);
   for (const s of scenarios) assert.ok(s.ok, `scenario "${s.name}" failed:\n${s.error}`);
-  const { drops, unload, overfill, interest } = res.stress;
+  const { drops, unload, overfill, interest, blocked } = res.stress;
   assert.ok(drops.ok, `drop accounting failed:\n${drops.error}`);
   assert.equal(drops.delivered + drops.dropped, drops.produced);
   assert.ok(drops.dropped > 0 && drops.delivered > 0);
@@ -24,6 +24,8 @@ test('kernel module in a QEMU guest: scenarios, drop accounting, overfilled ring
   assert.equal(overfill.headerDrops, overfill.dropped);
   assert.ok(interest.ok, `interest changes while capturing failed:\n${interest.error}`);
   assert.ok(interest.changes >= 8 && interest.drops === 0);
+  assert.ok(blocked.ok, `many wanted calls asleep at once failed:\n${blocked.error}`);
+  assert.equal(blocked.readRecords, blocked.blockedTogether);
   assert.ok(unload.ok, `unload cycles failed:\n${unload.error}`);
   assert.equal(unload.refusedWhileOpen, unload.cycles);
   assert.ok(unload.blockedInPoll >= 1, 'a reader blocked in poll() was part of the unload cycles');

@@ -232,6 +232,51 @@ static long drain_dev(int fd)
  * are interleaved batch by batch and host noise falls on all of them alike. Records produced
  * by a batch are read (and thrown away) outside the timing.
  */
+/*
+ * N children each blocked in read() on one pipe at the same time (each waits until the pipe
+ * is confirmed in every child's wchan), then the write end closes and all of them return 0.
+ */
+static int do_blockers(int n)
+{
+	static pid_t kids[4096];
+	int p[2], i, st, blocked = 0, tries;
+
+	if (n > 4096 || pipe(p))
+		return perror("blockers"), 1;
+	for (i = 0; i < n; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			char c;
+
+			close(p[1]);
+			_exit(read(p[0], &c, 1) == 0 ? 0 : 1);
+		}
+	}
+	for (tries = 0; tries < 600 && blocked < n; tries++) {
+		char path[64], w[64];
+		FILE *f;
+
+		usleep(50000);
+		for (blocked = 0, i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "/proc/%d/wchan", kids[i]);
+			f = fopen(path, "r");
+			w[0] = 0;
+			if (f) {
+				if (!fgets(w, sizeof(w), f))
+					w[0] = 0;
+				fclose(f);
+			}
+			blocked += !strcmp(w, "pipe_read");
+		}
+	}
+	close(p[1]);
+	for (i = 0; i < n; i++)
+		if (waitpid(kids[i], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			return fprintf(stderr, "blockers: child %d failed\n", kids[i]), 1;
+	printf("readers=%d blocked_together=%d\n", n, blocked);
+	return 0;
+}
+
 static int do_bench(const char *what, long n, long batches, int nmask, char **masks)
 {
 	static struct vigil_interest sets[8], none;
@@ -321,6 +366,8 @@ int main(int argc, char **argv)
 		return do_fchdir(atol(argv[2]));
 	if (!strcmp(cmd, "reader"))
 		return do_reader();
+	if (!strcmp(cmd, "blockers") && argc > 2)
+		return do_blockers(atoi(argv[2]));
 	if (!strcmp(cmd, "poller"))
 		return do_poller();
 	if (!strcmp(cmd, "mix") && argc > 2)
@@ -332,6 +379,6 @@ int main(int argc, char **argv)
 			nmask -= 2;
 		return do_bench(argv[2], atol(argv[3]), atol(argv[4]), nmask, argv + 5);
 	}
-	fprintf(stderr, "usage: helper noop|connect|ptrace|ns|memfd|module|write P|symlink T L|fchdir N|mix N [PACE]|reader|poller|bench getpid|openat N BATCHES [MASK...] [--cpu C]\n");
+	fprintf(stderr, "usage: helper noop|connect|ptrace|ns|memfd|module|write P|symlink T L|fchdir N|mix N [PACE]|blockers N|reader|poller|bench getpid|openat N BATCHES [MASK...] [--cpu C]\n");
 	return 2;
 }

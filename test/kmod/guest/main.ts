@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { Device } from './device.js';
 import { runScenarios } from './scenarios.js';
-import { dropAccounting, interestChurn, overfill, unloadCycles } from './stress.js';
+import { blockedReaders, dropAccounting, interestChurn, overfill, unloadCycles } from './stress.js';
 import { drainRate, syscallCost } from './bench.js';
 import { load, unload } from './util.js';
 import { agentScenarios } from './agent.js';
@@ -45,7 +45,7 @@ async function main() {
   }
   const stress: Record<string, unknown> = {};
   out.stress = stress;
-  for (const [name, fn] of [['drops', dropAccounting], ['overfill', overfill], ['interest', interestChurn], ['unload', unloadCycles]] as const) {
+  for (const [name, fn] of [['drops', dropAccounting], ['overfill', overfill], ['interest', interestChurn], ['blocked', blockedReaders], ['unload', unloadCycles]] as const) {
     if (only && only !== `stress:${name}`) continue;
     console.log(`stress ${name}: start`);
     try { stress[name] = { ok: true, ...(await fn()) }; } catch (e) { stress[name] = { ok: false, error: String((e as Error).stack ?? e) }; }

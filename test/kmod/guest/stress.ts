@@ -197,3 +197,29 @@ export async function interestChurn(): Promise<Record<string, number>> {
     return { changes, fchdir: seen.fchdir, dup: seen.dup, events, drops };
   } finally { dev.close(); unload(); }
 }
+
+/**
+ * More wanted calls asleep at once than the old per-hook pool (64 + 8 per CPU = 80 here): 200
+ * processes blocked in read() on one pipe together. Every one of their reads must come back
+ * as a record when the pipe closes, and none may be counted as a missed return.
+ */
+export function blockedReaders(): Record<string, number> {
+  const N = 200;
+  load();
+  const dev = new Device();
+  try {
+    const read = eventId('read');
+    dev.interest(['read']);
+    dev.drain();
+    const missed0 = Number(readFileSync('/sys/class/misc/vigil/missed', 'utf8'));
+    const kv = run(HELPER, ['blockers', String(N)]);
+    assert.equal(Number(kv.blocked_together), N, `all ${N} readers asleep in pipe_read at once`);
+    // The children's reads (their parent, the helper, is no child of this process).
+    const recs = dev.drain().filter((r) => r.header.type === read && r.header.comm === 'helper' && r.header.ppid !== process.pid && r.params.res === 0);
+    const tids = new Set(recs.map((r) => r.header.tid));
+    const missed = Number(readFileSync('/sys/class/misc/vigil/missed', 'utf8')) - missed0;
+    assert.equal(missed, 0, 'returns missed');
+    assert.equal(tids.size, N, `read records at EOF from ${tids.size} of ${N} blocked readers`);
+    return { blockedTogether: N, readRecords: tids.size, missed };
+  } finally { dev.close(); unload(); }
+}
