@@ -22,6 +22,8 @@ export const ENGINES = ['wasm', 'interp'] as const;
 export interface DeviceSource extends RunningPipeline {
   readonly detector: SeededDetector;
   readonly reader: DeviceReader;
+  /** Hot reload: swaps the Detector's rules, then tells the kernel the new rules' interest set. */
+  swap(rules: CompiledRules): Promise<void>;
 }
 
 export async function startDeviceSource(ctx: PipelineContext, rules: CompiledRules): Promise<DeviceSource> {
@@ -96,6 +98,12 @@ function run(ctx: PipelineContext, reader: DeviceReader, det: SeededDetector): D
   return {
     detector: det,
     reader,
+    async swap(rules) {
+      await det.swap(rules);
+      // After the swap: events the new rules need start flowing only once they can be evaluated.
+      reader.setInterest(det.interest);
+      ctx.log.info('kernel interest set updated', { events: det.interest.length });
+    },
     done,
     stop: () => (stopping ??= (async () => {
       await reader.stop();

@@ -4,7 +4,7 @@
 import type { PipelineFactory, RunningPipeline } from '../cli/pipelines.js';
 import { UsageError } from '../cli/command.js';
 import { startAuditSource } from './audit.js';
-import { startDeviceSource } from './device-source.js';
+import { startDeviceSource, type DeviceSource } from './device-source.js';
 import { compileRules, RulesError, type CompiledRules } from './rules.js';
 
 export function combine(parts: RunningPipeline[]): RunningPipeline {
@@ -14,6 +14,12 @@ export function combine(parts: RunningPipeline[]): RunningPipeline {
     stop: () => (stopping ??= Promise.all(parts.map((p) => p.stop())).then(() => undefined)),
     health: () => parts.map((p) => p.health()).find((h) => !h.ok) ?? parts.map((p) => p.health()).find((h) => h.reason) ?? { ok: true },
   };
+}
+
+/** The running `vigil run`, with the hook hot reload calls after recompiling (runtime/pipeline/reload.ts). */
+export interface LiveRun extends RunningPipeline {
+  /** Swaps the kernel source's rules (Detector.swap, then the new interest set); the audit source keeps its matcher. */
+  swapRules(rules: CompiledRules): Promise<void>;
 }
 
 export const runPipeline: PipelineFactory = async (ctx) => {
@@ -26,14 +32,15 @@ export const runPipeline: PipelineFactory = async (ctx) => {
   for (const w of rules.warnings) ctx.log.debug('rule warning', { diagnostic: w });
   ctx.log.debug('rules loaded', { files: rules.files, rules: rules.rules.length });
   const parts: RunningPipeline[] = [];
+  let device: DeviceSource | undefined;
   try {
-    if (syscall.enabled) parts.push(await startDeviceSource(ctx, rules));
+    if (syscall.enabled) parts.push(device = await startDeviceSource(ctx, rules));
     if (k8s_audit.enabled) parts.push(await startAuditSource(ctx, rules));
   } catch (e) {
     await Promise.all(parts.map((p) => p.stop()));
     throw e;
   }
-  const all = combine(parts);
+  const all: LiveRun = { ...combine(parts), swapRules: async (r) => { await device?.swap(r); } };
   // One source failing ends the run: stop the others so `done` settles and the queues drain.
   all.done.catch(() => all.stop());
   return all;
