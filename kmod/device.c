@@ -145,6 +145,11 @@ static const struct file_operations vigil_fops = {
 	.llseek = noop_llseek,
 };
 
+bool vigil_is_device(const struct file *f)
+{
+	return f->f_op == &vigil_fops;
+}
+
 /* One line per possible CPU: "cpu events drops bytes". */
 static ssize_t stats_show(struct device *dev, struct device_attribute *attr, char *buf)
 {

@@ -15,6 +15,7 @@
 #include <linux/binfmts.h>
 #include <linux/mutex.h>
 #include <linux/kprobes.h>
+#include <linux/fdtable.h>
 #include <asm/syscall.h>
 #include "vigil.h"
 
@@ -55,9 +56,10 @@ static bool clone_event(unsigned int evt)
 static DEFINE_MUTEX(interest_lock);
 
 /*
- * The process holding /dev/vigil: its own syscalls are not captured. Each read() of the device
- * would otherwise be a read record itself (once 'read' is wanted), which the next read()
- * returns: the reader would never see the rings empty, and the records would be about itself.
+ * The process holding /dev/vigil: its reads and writes of the device itself are not captured.
+ * Once 'read' is wanted, each read() of the device would otherwise be a record, which the next
+ * read() returns: the reader would never see the rings empty (the guest reader ran out of
+ * memory). Its other syscalls are captured like anyone's; other processes pay one compare.
  */
 static pid_t reader_tgid;
 
@@ -66,9 +68,18 @@ void vigil_set_reader(pid_t tgid)
 	WRITE_ONCE(reader_tgid, tgid);
 }
 
-static bool is_reader(void)
+static bool reader_io_on_device(unsigned int evt)
 {
-	return current->tgid == READ_ONCE(reader_tgid);
+	struct file *f;
+	bool dev;
+
+	if (current->tgid != READ_ONCE(reader_tgid) || (evt != VIGIL_EVT_READ && evt != VIGIL_EVT_WRITE))
+		return false;
+	rcu_read_lock();
+	f = files_lookup_fd_rcu(current->files, (unsigned int)task_pt_regs(current)->di);
+	dev = f && vigil_is_device(f);
+	rcu_read_unlock();
+	return dev;
 }
 
 /*
@@ -130,7 +141,7 @@ static int hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct vigil_hook *h = hook_of(ri);
 	unsigned long args[6];
 
-	if (!test_bit(h->nr, sys_wanted) || is_reader() || in_compat_syscall())
+	if (!test_bit(h->nr, sys_wanted) || in_compat_syscall() || reader_io_on_device(h->evt))
 		return 1;
 	if (h->enter) {
 		syscall_get_arguments(current, task_pt_regs(current), args);
@@ -168,7 +179,7 @@ static int child_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	long nr;
 
-	if (current->flags & (PF_KTHREAD | PF_IO_WORKER) || is_reader() || in_compat_syscall())
+	if (current->flags & (PF_KTHREAD | PF_IO_WORKER) || in_compat_syscall())
 		return 1;
 	nr = task_pt_regs(current)->orig_ax;
 	if ((unsigned long)nr >= NR_syscalls || !test_bit(nr, sys_wanted) || !clone_event(sys_to_evt[nr]))

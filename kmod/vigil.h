@@ -32,7 +32,9 @@ void vigil_rings_reset_stats(void);
 extern wait_queue_head_t vigil_wq;
 
 /* device.c */
+struct file;
 int vigil_device_register(void);
+bool vigil_is_device(const struct file *f);
 void vigil_device_unregister(void);
 
 /* probes.c */

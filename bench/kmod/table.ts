@@ -8,7 +8,7 @@ const res = JSON.parse(readFileSync(file, 'utf8'));
 
 const pad = (s: string, n: number) => s.padEnd(n);
 const x = (r: number) => `x${r.toFixed(3)}`;
-const rows: string[][] = [['syscall', 'module state', 'median ns', 'p10 ns', 'median ratio', 'p10 ratio', 'min ratio', 'target (median and p10)']];
+const rows: string[][] = [['syscall', 'module state', 'median ns', 'p10 ns', 'median ratio', 'p10 ratio', 'min ratio', 'target']];
 const STATES: [string, string, (op: string) => string][] = [
   ['unloaded', 'not loaded (baseline)', () => ''],
   ['empty', 'loaded, empty interest set', () => '< x1.05'],
@@ -20,8 +20,10 @@ for (const [op, row] of Object.entries(res.syscalls ?? {}) as [string, Record<st
   for (const [key, label, target] of STATES) {
     const c = row[key];
     if (!c) continue;
-    const verdict = target(op).startsWith('<') ? (c.p10Ratio < 1.05 && c.medianRatio < 1.05 ? ' met' : ' NOT met') : '';
-    if (verdict === ' NOT met') missed = true;
+    // The median carries the shared host's bursts, the p10 the undisturbed speed: both shown.
+    const v = (r: number) => (r < 1.05 ? 'met' : 'NOT met');
+    const verdict = target(op).startsWith('<') ? `: median ${v(c.medianRatio)}, p10 ${v(c.p10Ratio)}` : '';
+    if (verdict.includes('NOT')) missed = true;
     rows.push([op === 'openat' ? 'openat+close' : op, label, c.medianNs.toFixed(0), c.p10Ns.toFixed(0), x(c.medianRatio), x(c.p10Ratio), x(c.minRatio), target(op) + verdict]);
   }
 }

@@ -42,7 +42,8 @@ export function syscallCost() {
     const masks = states.map((c) => mask(c === 'empty' ? [] : c === 'others' ? OTHERS : SELF[op]!));
     let records = 0, drops = 0, missed = 0;
     for (let i = 0; i < ROUNDS; i++) {
-      const unloaded = () => ns.unloaded.push(...batches(run(HELPER, ['bench', op, String(n), String(nb), '--cpu', '1']), 0));
+      // As many unloaded batches as loaded ones in all, so both sides spend as long exposed to the host.
+      const unloaded = () => ns.unloaded.push(...batches(run(HELPER, ['bench', op, String(n), String(nb * states.length), '--cpu', '1']), 0));
       const loaded = () => {
         load(['ring_kb=65536']);
         try {
