@@ -74,5 +74,7 @@ export async function drainRate() {
   console.log(`bench drain backlog: ${JSON.stringify(backlog)}`);
   const live = await drainLive();
   console.log(`bench drain live: ${JSON.stringify(live)}`);
-  return { backlog, live };
+  const liveSharedCore = await drainLive(100000, 1024, 0);
+  console.log(`bench drain live, shared core: ${JSON.stringify(liveSharedCore)}`);
+  return { backlog, live, liveSharedCore };
 }
