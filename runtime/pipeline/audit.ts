@@ -11,6 +11,7 @@ import { AuditMatcher } from '../sources/k8saudit/match.js';
 import { AuditFileFollower, formatLineError, readAuditFile } from '../sources/k8saudit/file.js';
 import type { AuditEvent } from '../../compiler/fields/k8saudit.js';
 import { compileRules, RulesError, type CompiledRules } from './rules.js';
+import { watchRules } from './reload.js';
 
 export const isAuditFile = (file: string | undefined): boolean => !!file && /\.json(l)?$/i.test(file);
 
@@ -34,24 +35,38 @@ export function auditServerOptions(c: VigilConfig['k8s_audit']): AuditServerOpti
   };
 }
 
+function rulePathsOf(ctx: PipelineContext): string[] {
+  const flag = ctx.flags.rules;
+  return Array.isArray(flag) ? flag : flag ? [String(flag)] : ctx.config.rules_files;
+}
+
 function rulesFor(ctx: PipelineContext, compiled?: CompiledRules): CompiledRules {
   if (compiled) return compiled;
-  const flag = ctx.flags.rules;
-  const paths = Array.isArray(flag) ? flag : flag ? [String(flag)] : ctx.config.rules_files;
+  const paths = rulePathsOf(ctx);
   try { return compileRules(paths); } catch (e) { if (e instanceof RulesError) throw new UsageError(e.message); throw e; }
 }
 
-/** Runs events through the matcher, counting them. */
-function sink(ctx: PipelineContext, matcher: AuditMatcher): (evs: AuditEvent[]) => void {
+/** Runs events through the matcher, counting them. The holder's matcher is replaced on hot reload. */
+function sink(ctx: PipelineContext, h: { matcher: AuditMatcher }): (evs: AuditEvent[]) => void {
   return (evs) => {
-    for (const ev of evs) { ctx.metrics.eventsRead.inc(); matcher.match(ev, ctx.onMatch); }
+    for (const ev of evs) { ctx.metrics.eventsRead.inc(); h.matcher.match(ev, ctx.onMatch); }
   };
 }
 
+/** A matcher that hot reload can swap (runtime/pipeline/reload.ts): the next event sees the new rules. */
+export class AuditRules {
+  matcher: AuditMatcher;
+  constructor(rules: CompiledRules) { this.matcher = new AuditMatcher(rules); }
+  async swap(rules: CompiledRules): Promise<void> { this.matcher = new AuditMatcher(rules); }
+}
+
+export interface AuditSource extends RunningPipeline { readonly rules: AuditRules }
+
 /** Starts the webhook; the pipeline lives until stop(). */
-export async function startAuditSource(ctx: PipelineContext, compiled?: CompiledRules): Promise<RunningPipeline> {
+export async function startAuditSource(ctx: PipelineContext, compiled?: CompiledRules): Promise<AuditSource> {
   const rules = rulesFor(ctx, compiled);
-  const matcher = new AuditMatcher(rules);
+  const holder = new AuditRules(rules);
+  const matcher = holder.matcher;
   if (matcher.rules.length === 0) ctx.log.warn('k8s_audit source enabled but no k8s_audit rule is loaded', { files: rules.files });
   const server = new AuditServer(auditServerOptions(ctx.config.k8s_audit));
   let port: number;
@@ -64,7 +79,7 @@ export async function startAuditSource(ctx: PipelineContext, compiled?: Compiled
     requests.with({ code: '200' }).set(server.stats.accepted);
     for (const [code, n] of Object.entries(server.stats.rejected)) requests.with({ code }).set(n);
   });
-  const feed = sink(ctx, matcher);
+  const feed = sink(ctx, holder);
   let failure: string | undefined;
   const consumer = (async () => {
     for (let evs = await server.queue.take(); evs.length; evs = await server.queue.take()) {
@@ -77,6 +92,7 @@ export async function startAuditSource(ctx: PipelineContext, compiled?: Compiled
   })();
   let stopping: Promise<void> | undefined;
   return {
+    rules: holder,
     // A live source: settles only once stopped.
     done: consumer,
     stop: () => (stopping ??= (async () => { await server.close(); await consumer; })()),
@@ -88,8 +104,8 @@ export async function startAuditSource(ctx: PipelineContext, compiled?: Compiled
 export async function startAuditReplay(ctx: PipelineContext, compiled?: CompiledRules): Promise<RunningPipeline> {
   const file = ctx.positionals[0];
   const rules = rulesFor(ctx, compiled);
-  const matcher = new AuditMatcher(rules);
-  const feed = sink(ctx, matcher);
+  const holder = new AuditRules(rules);
+  const feed = sink(ctx, holder);
   const onError = (e: Parameters<typeof formatLineError>[0]) => ctx.log.warn('bad audit event', { error: formatLineError(e) });
   if (!ctx.flags.follow) {
     let stopped = false;
@@ -105,11 +121,13 @@ export async function startAuditReplay(ctx: PipelineContext, compiled?: Compiled
   // Following reads the whole file first, then what is appended, like `tail -F -n +1`.
   const follower = new AuditFileFollower(file, feed, { fromStart: true, onError, cluster: ctx.config.k8s_audit.cluster_name || undefined });
   await follower.start();
+  // Following is a long-running job: rule edits apply to the next events, as in the live agent.
+  const watch = watchRules(ctx, holder, rulePathsOf(ctx));
   let release!: () => void;
   const done = new Promise<void>((r) => { release = r; });
   return {
     done,
-    async stop() { await follower.stop(); release(); },
+    async stop() { await follower.stop(); await watch.close(); release(); },
     health: () => ({ ok: true }),
   };
 }
