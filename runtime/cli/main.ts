@@ -10,7 +10,7 @@ import { runPipeline } from '../pipeline/run.js';
 
 registerPipeline('replay', replayDispatcher((ctx) => startReplay(ctx)));
 // The scap replay's own option, declared where its pipeline is plugged in.
-replay.flags.engine = { type: 'string', help: 'rule engine for .scap captures: wasm (the compiled filter, default) or interp (the reference interpreter)' };
+replay.flags.engine = { type: 'string', help: 'rule engine for .scap and .vcap captures: wasm (the compiled filter, default) or interp (the reference interpreter)' };
 // The live agent: /dev/vigil and/or the audit webhook (runtime/pipeline/run.ts), with its options.
 registerPipeline('run', runPipeline);
 run.flags.rules = { type: 'string', short: 'r', multiple: true, help: 'rule file or directory (repeatable); default: config rules_files, else the bundled rules/' };

@@ -6,6 +6,9 @@ import { fieldTable } from '../../compiler/fields/index.js';
 import { evaluate, getterFor } from '../../compiler/interp/index.js';
 import { ScapError } from '../sources/scap/errors.js';
 import { ScapRecords } from '../sources/scap/records.js';
+import { VcapError } from '../sources/vcap/format.js';
+import { isVcapFile } from '../sources/vcap/reader.js';
+import { replayVcap } from '../sources/vcap/replay.js';
 import { formatLineError, readAuditFile } from '../sources/k8saudit/file.js';
 import type { PipelineContext, RunningPipeline } from '../cli/pipelines.js';
 import { UsageError } from '../cli/command.js';
@@ -52,17 +55,23 @@ export async function startReplay(ctx: PipelineContext, compiled?: CompiledRules
     let det: SeededDetector;
     try { det = engine === 'interp' ? new InterpDetector(rules, opts) : await WasmDetector.create(rules, opts); } catch (e) { if (e instanceof RulesError) throw new UsageError(e.message); throw e; }
     const onMatch = ctx.onMatch.bind(ctx);
-    const conv = new ScapRecords({ seeds: det.seeds, feed: (buf) => { det.feed(buf, onMatch); } });
-    run = async () => {
-      try {
-        await conv.run(file, () => { ctx.metrics.eventsRead.inc(); return !stopped; });
-      } catch (e) {
-        // Every alert from the events before the damage has been handed on; the error names the block.
-        if (e instanceof ScapError || (e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`vigil replay: ${(e as Error).message}`);
-        throw e;
-      }
-      if (conv.stats.outsideSchema) ctx.log.debug('events outside the record schema were not evaluated', { count: conv.stats.outsideSchema });
-    };
+    // Vigil's own capture (`vigil capture -w`): its records go to the Detector as they are.
+    if (isVcapFile(file)) {
+      run = () => replayVcap(file, det, onMatch, { stopped: () => stopped, onRecords: (n) => ctx.metrics.eventsRead.inc(n) })
+        .then(() => undefined, (e) => { throw e instanceof VcapError ? new UsageError(`vigil replay: ${e.message}`) : e; });
+    } else {
+      const conv = new ScapRecords({ seeds: det.seeds, feed: (buf) => { det.feed(buf, onMatch); } });
+      run = async () => {
+        try {
+          await conv.run(file, () => { ctx.metrics.eventsRead.inc(); return !stopped; });
+        } catch (e) {
+          // Every alert from the events before the damage has been handed on; the error names the block.
+          if (e instanceof ScapError || (e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`vigil replay: ${(e as Error).message}`);
+          throw e;
+        }
+        if (conv.stats.outsideSchema) ctx.log.debug('events outside the record schema were not evaluated', { count: conv.stats.outsideSchema });
+      };
+    }
   }
   const done = run();
   return {
