@@ -51,6 +51,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     return await cmd.run(args, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) { io.err(e.message); return 2; }
+    // A system call that failed (a path, a port, a permission) is the environment, not a bug: one line.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) { io.err(`vigil ${name}: ${(e as Error).message}`); return 1; }
     throw e;
   }
 }

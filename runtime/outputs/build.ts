@@ -1,11 +1,14 @@
 // Turns the validated config into dispatchers, one per enabled output, each with its own minimum
 // priority, queue and (where asked) spool directory.
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ConfigError } from '../config/load.js';
 import { parsePriority, type Priority } from '../alerts/priority.js';
 import type { VigilConfig } from '../config/types.js';
 import { Dispatcher } from './dispatcher.js';
 import { HttpSink } from './http.js';
 import { ProgramSink } from './program.js';
+import { SpoolError } from './spool.js';
 import { FileSink, StdoutSink } from './stream.js';
 import { SyslogSink } from './syslog.js';
 import type { LineFormat, Sink } from './types.js';
@@ -17,11 +20,19 @@ export function buildDispatchers(c: VigilConfig, onError?: (output: string, err:
   };
   const q = c.outputs_queue;
   const out: Dispatcher[] = [];
-  const add = (name: string, sink: Sink, min: string, spool = false) => out.push(new Dispatcher(sink, {
-    name, minPriority: parsePriority(min) as Priority, capacity: q.capacity, maxRetries: q.max_retries,
-    backoff: { baseMs: q.backoff_base_ms, maxMs: q.backoff_max_ms }, onError,
-    spool: spool ? { dir: join(q.spool_dir, name), afterMs: q.spool_after_ms, maxBytes: q.spool_max_bytes } : undefined,
-  }));
+  const add = (name: string, sink: Sink, min: string, spool = false) => {
+    try {
+      out.push(new Dispatcher(sink, {
+        name, minPriority: parsePriority(min) as Priority, capacity: q.capacity, maxRetries: q.max_retries,
+        backoff: { baseMs: q.backoff_base_ms, maxMs: q.backoff_max_ms }, onError,
+        spool: spool ? { dir: join(q.spool_dir, name), afterMs: q.spool_after_ms, maxBytes: q.spool_max_bytes } : undefined,
+      }));
+    } catch (e) {
+      // A spool that cannot be opened is a configuration problem: one line at start-up.
+      if (e instanceof SpoolError) throw new ConfigError(`outputs_queue.spool_dir (${name}.spool): ${e.message}`);
+      throw e;
+    }
+  };
   if (c.stdout_output.enabled) add('stdout', new StdoutSink(line), c.stdout_output.min_priority);
   if (c.file_output.enabled) add('file', new FileSink(c.file_output.filename, line), c.file_output.min_priority);
   if (c.program_output.enabled) add('program', new ProgramSink(c.program_output.program, line), c.program_output.min_priority);
@@ -49,5 +60,10 @@ export function checkOutputs(c: VigilConfig): string | undefined {
   if (c.http_output.enabled) { const e = url('http_output.url', c.http_output.url); if (e) return e; }
   if (c.falcosidekick_output.enabled) { const e = url('falcosidekick_output.url', c.falcosidekick_output.url); if (e) return e; }
   if (c.slack_output.enabled) { const e = url('slack_output.webhook_url', c.slack_output.webhook_url); if (e) return e; }
+  if (c.file_output.enabled) {
+    const dir = dirname(c.file_output.filename || '.');
+    if (!c.file_output.filename) return 'file_output.filename is required when file_output.enabled is true';
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) return `file_output.filename: directory ${dir} does not exist`;
+  }
   return undefined;
 }

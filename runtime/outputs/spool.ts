@@ -2,11 +2,23 @@
 // the append returns) plus an ack cursor (byte offset of the first undelivered record, replaced
 // atomically). Reopening the directory in a new process resumes exactly where delivery stopped.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, ftruncateSync, writeSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { alertFromRecord, alertToRecord } from './types.js';
 import type { Alert } from '../alerts/alert.js';
 
 interface Entry { alert: Alert; end: number }
+
+/** The spool directory cannot be created or opened; the message names it and the system's reason. */
+export class SpoolError extends Error {}
+
+// mkdirSync({ recursive: true }) spins forever on a path below /proc (node 20), so parents are
+// created one level at a time.
+function makeDir(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDir(parent);
+  try { mkdirSync(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; }
+}
 
 export class Spool {
   private readonly fd: number;
@@ -17,9 +29,13 @@ export class Spool {
   private cursor: number;
 
   constructor(readonly dir: string, private readonly maxBytes = 256 * 1024 * 1024) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      makeDir(dir);
+      this.fd = openSync(join(dir, 'alerts.log'), 'a+');
+    } catch (e) {
+      throw new SpoolError(`cannot use spool directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
     this.cursorPath = join(dir, 'cursor');
-    this.fd = openSync(join(dir, 'alerts.log'), 'a+');
     this.cursor = existsSync(this.cursorPath) ? Number(readFileSync(this.cursorPath, 'utf8').trim()) || 0 : 0;
     const buf = readFileSync(join(dir, 'alerts.log'));
     // A crash mid-append leaves a line without its newline; that record was never acknowledged to

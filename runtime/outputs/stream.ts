@@ -32,7 +32,14 @@ export class FileSink implements Sink {
     return s;
   }
 
-  send(a: Alert): Promise<void> { return writeLine(this.stream, formatLine(a, this.format)); }
+  send(a: Alert): Promise<void> {
+    // A stream that failed (the file could not be opened, the disk filled) is opened afresh for the
+    // retry, so the error reported is the file's own reason rather than "stream destroyed".
+    if (this.stream.destroyed) this.stream = this.open();
+    return writeLine(this.stream, formatLine(a, this.format)).catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`${this.path}: ${e.code ?? e.message}`);
+    });
+  }
 
   /** Closes the current descriptor once its pending writes land and opens the path afresh. */
   reopen(): void {
