@@ -123,6 +123,7 @@ export async function startAuditReplay(ctx: PipelineContext, compiled?: Compiled
   await follower.start();
   // Following is a long-running job: rule edits apply to the next events, as in the live agent.
   const watch = watchRules(ctx, holder, rulePathsOf(ctx));
+  await watch.ready;
   let release!: () => void;
   const done = new Promise<void>((r) => { release = r; });
   return {

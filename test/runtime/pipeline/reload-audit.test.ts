@@ -39,8 +39,6 @@ test('audit --follow: a rules edit applies to the next appended events; a broken
   const p = await startAuditReplay(ctx);
   try {
     await waitFor(() => names().length === 1);
-    // chokidar's initial scan of the rule file runs beside the follower's: let it finish.
-    await new Promise((r) => setTimeout(r, 300));
     writeFileSync(rules, rule('any create', 'ka.verb = create') + rule('pod seen', 'ka.target.resource = pods'));
     await waitFor(() => internal().length === 1);
     assert.deepEqual(internal(), ['Vigil internal: rules reloaded']);
