@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { VigilConfig } from '../config/types.js';
 import type { PipelineContext } from '../cli/pipelines.js';
-import { compileRules, RulesError, type CompiledRules } from './rules.js';
+import { BUNDLED_RULES_DIR, compileRules, expandRuleFiles, RulesError, type CompiledRules } from './rules.js';
 import { diagnosticLines, RELOAD_FAILED_RULE, RELOAD_OK_RULE } from './reload-report.js';
 
 /** What a reload swaps: a Detector, a LiveRun (`{ swap: (r) => live.swapRules(r) }`), an audit matcher holder. */
@@ -78,7 +78,9 @@ export function watchRules(ctx: PipelineContext, target: Swappable, paths: strin
   // so an edit of a newly listed file right after the reload is never missed.
   const startWatching = async (): Promise<void> => {
     await watcher?.close();
-    watched = new Set([...rulePaths, ...(configFile ? [configFile] : [])].map((p) => resolve(p)));
+    // With none of the configured paths there, compileRules loads the bundled rules: watch those.
+    const rules = expandRuleFiles(rulePaths).length ? rulePaths : [...rulePaths, BUNDLED_RULES_DIR];
+    watched = new Set([...rules, ...(configFile ? [configFile] : [])].map((p) => resolve(p)));
     const w = watch([...watched], { ignoreInitial: true, persistent: true });
     watcher = w;
     w.on('all', (event, path) => {

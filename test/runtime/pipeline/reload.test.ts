@@ -78,6 +78,9 @@ test('each kind of bad edit is reported one diagnostic a line with file:line:col
       ['YAML error', SHADOW + '- rule: x\n  desc: [unclosed\n', /rules\.yaml:\d+:\d+: error/],
       ['unknown field', SHADOW + rule('bad field', 'evt.type = openat and proc.nosuchfield = x'), /rules\.yaml:8:36: error .*proc\.nosuchfield/],
       ['bad condition', SHADOW + rule('bad cond', 'evt.type = openat and and fd.name = x'), /rules\.yaml:8:\d+: error/],
+      // Found inside a macro: the place it was expanded from stays on the same line.
+      ['bad macro', SHADOW + '- macro: m\n  condition: proc.nosuch = 1\n' + rule('uses m', 'evt.type = openat and m'),
+        /rules\.yaml:7:\d+: error .*proc\.nosuch.*; expanded at .*rules\.yaml:10:\d+/],
     ];
     for (const [what, text, line] of cases) {
       const logsBefore = rec.logs.length;
@@ -90,7 +93,7 @@ test('each kind of bad edit is reported one diagnostic a line with file:line:col
       assert.deepEqual(lines, r.errors, `${what}: each diagnostic is its own log line`);
       assert.deepEqual(fired(det), ['shadow read'], `${what}: old rules keep firing`);
     }
-    assert.equal(rec.internal.filter((l) => l.startsWith('Vigil internal: rules reload rejected')).length, 3);
+    assert.equal(rec.internal.filter((l) => l.startsWith('Vigil internal: rules reload rejected')).length, 4);
     writeFileSync(file, CLOSE);
     assert.ok((await rec.next()).ok);
     assert.deepEqual(fired(det), ['close seen']);
