@@ -21,6 +21,9 @@ if grep -q "warning:" "$WORK/build.log"; then cat "$WORK/build.log" >&2; fail "m
 
 rm -rf "$OUT"; mkdir -p "$OUT"
 gcc -O2 -static -Wall -Werror -o "$OUT/helper" "$ROOT/test/kmod/guest/helper.c" || fail "helper build failed"
+# A real module the guest has not loaded, for the agent mode's module-load attack; handed over
+# through the result share because the kernel cache ($WORK) need not lie inside the repo share.
+find "$KDIR/lib/modules" -name virtio_balloon.ko -exec cp {} "$OUT/spare-module.ko" \;
 
 IR=$WORK/initramfs
 rm -rf "$IR"; mkdir -p "$IR/bin" "$IR/modules" "$IR/proc" "$IR/sys" "$IR/dev" "$IR/newroot"

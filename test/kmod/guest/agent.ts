@@ -8,7 +8,7 @@ import { DeviceReader } from '../../../runtime/sources/device/reader.js';
 import { DROP_RULE as DROP } from '../../../runtime/sources/device/drops.js';
 import { parseStats, STATS_PATH } from '../../../runtime/sources/device/ioctl.js';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { HELPER, busybox, load, run, sleep, start, unload } from './util.js';
@@ -113,10 +113,9 @@ function setup(): { token: string; cert: string; key: string; moduleKo: string }
   run('/usr/bin/openssl', ['req', '-config', `${dir}/openssl.cnf`, '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
     '-keyout', `${dir}/server.key`, '-out', `${dir}/server.crt`]);
   writeFileSync(`${dir}/token`, 'guest-token\n');
-  // A real module the guest has not loaded yet, for the module-load alert.
-  const kernels = readdirSync('/repo/test/kmod/.work').filter((d) => d.startsWith('kernel-'));
-  const moduleKo = kernels.map((k) => `/repo/test/kmod/.work/${k}/lib/modules/${k.slice(7)}/kernel/drivers/virtio/virtio_balloon.ko`).find(existsSync);
-  if (!moduleKo) throw new Error('virtio_balloon.ko not found under /repo/test/kmod/.work (the harness cache)');
+  // A real module the guest has not loaded yet, for the module-load alert (run.sh copies it).
+  const moduleKo = '/out/spare-module.ko';
+  if (!existsSync(moduleKo)) throw new Error(`${moduleKo} missing: run.sh copies virtio_balloon.ko from the kernel it boots`);
   return { token: 'guest-token', cert: `${dir}/server.crt`, key: `${dir}/server.key`, moduleKo };
 }
 
