@@ -143,6 +143,26 @@ function put_dec(v: u32): void {
 }
 function put_ip4(p: usize): void { for (let i = 0; i < 4; i++) { if (i) put_ch(46); put_dec(<u32>load<u8>(p + <usize>i)); } }
 @inline function be16(p: usize): u32 { return (<u32>load<u8>(p) << 8) | <u32>load<u8>(p + 1); }
+function put_hex(v: u32): void {
+  if (v >= 16) put_hex(v >> 4);
+  const d = <u8>(v & 15);
+  put_ch(d < 10 ? 48 + d : 87 + d);
+}
+/** Eight hex groups, the longest run of two or more zero groups shortened to `::` (inet_ntop, as the host decoder). */
+function put_ip6(p: usize): void {
+  let best = -1, bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (be16(p + <usize>(i << 1)) != 0) { i++; continue; }
+    let j = i; while (j < 8 && be16(p + <usize>(j << 1)) == 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  for (let i = 0; i < 8; i++) {
+    if (i == best) { put_ch(58); put_ch(58); i += bestLen - 1; continue; }
+    if (i > 0 && i != best + bestLen) put_ch(58);
+    put_hex(be16(p + <usize>(i << 1)));
+  }
+}
 
 /** Writes a socket tuple into fd entry f: addresses, ports and the `sip:sport->dip:dport` name. */
 function set_tuple(f: usize, p: usize, n: i32, isInbound: bool): void {
@@ -159,16 +179,18 @@ function set_tuple(f: usize, p: usize, n: i32, isInbound: bool): void {
   } else if (fam == 1) {
     store<u8>(f + F_TYPE, FT_UNIX);
     slot_set(f + F_NAME, 256, p + 1, n - 1);
-  } else if (fam == 10) {
+  } else if (fam == 10 && n >= 37) {
     store<u8>(f + F_TYPE, FT_IPV6);
+    put_ip6(p + 1); put_ch(58); put_dec(be16(p + 17)); put_ch(45); put_ch(62);
+    put_ip6(p + 19); put_ch(58); put_dec(be16(p + 35));
+    store<u16>(NB, <u16>NL);
   }
   if (isInbound) store<u8>(f + 14, 1);
   store<u8>(f + 15, 1);   // connected
 }
 
 function on_connect(rec: usize): void {
-  const res = param_i64(rec, 0);
-  if (res != 0 && res != -115) return;
+  // a failed connect still names its socket by the address it tried, as Falco and the host's state do
   const fd = param_i64(rec, 2);
   let f = fd_get(hdr_u32(rec, 20), fd);
   if (f == 0) { f = fd_put(hdr_u32(rec, 20), fd); if (f == 0) return; }

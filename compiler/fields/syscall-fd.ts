@@ -8,6 +8,7 @@ const TYPECHAR: Record<FdType, string> = {
   file: 'f', directory: 'd', ipv4: '4', ipv6: '6', unix: 'u', pipe: 'p', event: 'e', signalfd: 's', eventpoll: 'l',
   inotify: 'i', timerfd: 't', netlink: 'n', memfd: 'm', bpf: 'b', userfaultfd: 'u', io_uring: 'r', unknown: 'o',
 };
+const numOrUndefined = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' ? v : undefined);
 const isIp = (f: FdInfo) => f.type === 'ipv4' || f.type === 'ipv6';
 const isPath = (f: FdInfo) => f.type === 'file' || f.type === 'directory' || f.type === 'memfd';
 
@@ -31,7 +32,9 @@ const both = (get: (f: FdInfo, side: Side) => FieldValue | undefined) => (ev: Ev
 };
 
 export function addFdFields(t: TableBuilder<Event>): void {
-  t.def('fd.num', 'int', 'file descriptor number', (ev) => int(ev.fd?.num))
+  // as Falco: the event's descriptor number even when the fd is not in the table (a write on an fd
+  // opened before the capture)
+  t.def('fd.num', 'int', 'file descriptor number', (ev) => int(ev.fd?.num ?? numOrUndefined(ev.params.fd)))
     .def('fd.type', 'string', 'fd type: file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink, memfd...', (ev) => ev.fd?.type)
     .def('fd.typechar', 'string', 'fd type as one letter: f file, d directory, 4 ipv4, 6 ipv6, u unix, p pipe...', (ev) => (ev.fd ? TYPECHAR[ev.fd.type] : undefined))
     .def('fd.name', 'string', 'path, socket tuple (sip:sport->dip:dport) or unix socket path', (ev) => ev.fd?.name)

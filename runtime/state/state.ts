@@ -22,6 +22,7 @@ const byName: Array<[string, K]> = [
 for (const [n, k] of byName) { const e = EVENTS_BY_NAME.get(n); if (e) KIND[e.id] = k; }
 
 const O_CLOEXEC = 0o2000000;
+const O_DIRECTORY = 0o200000;
 const CLONE_THREAD = 0x10000;
 const ENTER = 0, EXIT_DIR = 1;
 
@@ -85,18 +86,8 @@ export class State {
     const t = this.thread(rec);
     switch (kind) {
       case K.OPEN: case K.MEMFD: {
-        const fd = int(p.fd);
-        if (!(fd >= 0)) return;
-        const name = str(p.name);
-        const dirfd = int(p.dirfd);
-        const base = dirfd >= 0 && !name.startsWith('/') ? this.threads.fds(t).get(dirfd)?.name ?? t.cwd : t.cwd;
-        const flags = int(p.flags);
-        const memfd = kind === K.MEMFD;
-        this.threads.setFd(t, {
-          num: fd, type: memfd ? (h.type === EVENTS_BY_NAME.get('userfaultfd')?.id ? 'userfaultfd' : 'memfd') : 'file',
-          name: memfd ? `memfd:${name}` : resolvePath(base, name), nameraw: name,
-          ...(flags >= 0 ? { openFlags: flags } : {}), ...(int(p.dev) >= 0 ? { dev: int(p.dev) } : {}), ...(int(p.ino) >= 0 ? { ino: int(p.ino) } : {}),
-        });
+        if (!(int(p.fd) >= 0)) return;
+        this.threads.setFd(t, this.openedFd(t, h.type, p, kind === K.MEMFD));
         return;
       }
       case K.SOCKET: {
@@ -219,6 +210,20 @@ export class State {
     for (const [n, fd] of fds) if (fd.openFlags !== undefined && (fd.openFlags & O_CLOEXEC) !== 0) fds.delete(n);
   }
 
+  /** The descriptor an open-family record creates (for a failed open, what Falco still shows of it). */
+  private openedFd(t: ThreadInfo, type: number, p: DecodedRecord['params'], memfd: boolean): FdInfo {
+    const name = str(p.name);
+    const dirfd = int(p.dirfd);
+    const base = dirfd >= 0 && !name.startsWith('/') ? this.threads.fds(t).get(dirfd)?.name ?? t.cwd : t.cwd;
+    const flags = int(p.flags);
+    return {
+      num: int(p.fd),
+      type: memfd ? (type === EVENTS_BY_NAME.get('userfaultfd')?.id ? 'userfaultfd' : 'memfd') : flags >= 0 && (flags & O_DIRECTORY) !== 0 ? 'directory' : 'file',
+      name: memfd ? `memfd:${name}` : resolvePath(base, name), nameraw: name,
+      ...(flags >= 0 ? { openFlags: flags } : {}), ...(int(p.dev) >= 0 ? { dev: int(p.dev) } : {}), ...(int(p.ino) >= 0 ? { ino: int(p.ino) } : {}),
+    };
+  }
+
   /** The full event for a record `apply` has seen; `typeName` names events outside Vigil's schema. */
   toEvent(rec: DecodedRecord, num: number, typeName?: string): Event {
     const h = rec.header;
@@ -230,6 +235,8 @@ export class State {
     const fdNum = spec?.params.some((x) => x.name === 'fd' && x.fmt === 'fd') || p.fd !== undefined ? int(p.fd) : NaN;
     if (fdNum >= 0) fd = this.threads.fds(t).get(fdNum) ?? (KIND[h.type] === K.CLOSE ? this.lastClosed : undefined);
     else if (KIND[h.type] === K.DUP && int(p.res) >= 0) fd = this.threads.fds(t).get(int(p.res));
+    // Falco names a failed open's descriptor from the path it was given (fd.name, fd.typechar)
+    else if (KIND[h.type] === K.OPEN && typeof p.name === 'string') fd = this.openedFd(t, h.type, p, false);
     const ev: Event = {
       num, ts: Number(h.ts), type: typeName ?? spec?.name ?? `unknown_${h.type}`, typeId: h.type,
       dir: h.dir === ENTER ? 'enter' : h.dir === EXIT_DIR ? 'exit' : 'event', cpu: h.cpu,

@@ -94,7 +94,9 @@ export class ScapReplay {
       const cgroups = Array.isArray(ev.params.cgroups) && ev.info.dir === 'exit' && ev.params.res === 0 ? containerOfCgroups(ev.params.cgroups) : undefined;
       const before = st.threads.get(ev.tid);
       if (before && cgroups) before.containerId = cgroups;
-      const { record, name } = toVigil(ev, enter, before);
+      const ptid = ev.params.ptid;
+      const creds = before ?? (typeof ptid === 'number' || typeof ptid === 'bigint' ? st.threads.get(Number(ptid)) : undefined);
+      const { record, name } = toVigil(ev, enter, before, creds);
       st.apply(record);
       if (cgroups) {
         const t = st.threads.get(ev.tid);

@@ -21,7 +21,19 @@ const OPENS = new Set(['open', 'openat', 'openat2', 'creat']);
 
 export interface Converted { record: DecodedRecord; name: string; spec: EventDef | undefined }
 
-export function toVigil(ev: ScapEvent, enter: ScapEvent | undefined, t: ThreadInfo | undefined): Converted {
+/**
+ * The header's comm, as the kernel module writes it at the syscall's exit: an exec or clone
+ * carries the (new) comm itself, and its thread may be unknown (its clone came before the capture).
+ */
+function headerComm(params: Record<string, ParamValue>, t: ThreadInfo | undefined): string {
+  return typeof params.comm === 'string' && params.comm !== '' && (params.res === 0 || !t) ? params.comm : t?.comm ?? '';
+}
+
+/**
+ * `creds` gives the header's credentials when `t` is unknown: the parent of an exec or clone whose
+ * thread started before the capture (the kernel module reads them from the task itself).
+ */
+export function toVigil(ev: ScapEvent, enter: ScapEvent | undefined, t: ThreadInfo | undefined, creds: ThreadInfo | undefined = t): Converted {
   const info = ev.info!;
   const name = info.vigil ?? info.name;
   const spec = EVENTS_BY_NAME.get(name);
@@ -42,9 +54,9 @@ export function toVigil(ev: ScapEvent, enter: ScapEvent | undefined, t: ThreadIn
   }
   const header: RecordHeader = {
     version: 1, type: spec ? spec.id : 0, len: 0, ts: ev.ts, tid: ev.tid,
-    pid: t?.pid ?? ev.tid, ppid: t?.ppid ?? 0, uid: t?.uid ?? 0, gid: t?.gid ?? 0, euid: t?.euid ?? t?.uid ?? 0,
-    loginuid: t?.loginuid ?? 0xffffffff, tty: t?.tty ?? 0, cgroupId: 0n, drops: 0, cpu: ev.cpu,
-    dir: info.dir === 'exit' ? 1 : 2, nparams: paramOrder.length, comm: t?.comm ?? '', containerId: t?.containerId ?? 'host',
+    pid: t?.pid ?? ev.tid, ppid: t?.ppid ?? 0, uid: creds?.uid ?? 0, gid: creds?.gid ?? 0, euid: creds?.euid ?? creds?.uid ?? 0,
+    loginuid: creds?.loginuid ?? 0xffffffff, tty: creds?.tty ?? 0, cgroupId: 0n, drops: 0, cpu: ev.cpu,
+    dir: info.dir === 'exit' ? 1 : 2, nparams: paramOrder.length, comm: headerComm(merged, t), containerId: t?.containerId ?? 'host',
   };
   return { record: { header, params, paramOrder }, name: info.name, spec };
 }
