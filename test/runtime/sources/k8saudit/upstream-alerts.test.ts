@@ -83,7 +83,7 @@ k8s_audit:
   agent = spawn(process.execPath, [VIGIL, 'run', '-c', join(dir, 'vigil.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   agent.stderr!.setEncoding('utf8');
   port = await new Promise<number>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`agent did not start listening: ${stderr}`)), 20_000);
+    const t = setTimeout(() => reject(new Error(`agent did not start listening: ${stderr}`)), 120_000);
     agent.stderr!.on('data', (s: string) => {
       stderr += s;
       const m = /"msg":"k8s audit webhook listening"[^\n]*"port":(\d+)/.exec(stderr);
