@@ -5,7 +5,7 @@ import {
   thread_put, thread_get, thread_del, fd_put, fd_del, user_put, ctr_find,
   T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID,
   T_ENV, T_START, T_VPID, T_HAVE, T_CAP_PERM, T_CAP_EFF, T_CAP_INH, TH_CAPS, TH_VPID, TH_START,
-  F_TYPE, F_L4, F_NAME, U_NAME, C_PRIV, C_NAME, C_REPO, C_IMAGE, C_NS, C_POD, C_TYPE,
+  F_TYPE, F_L4, F_NAME, F_NAME_PENDING, U_NAME, C_PRIV, C_NAME, C_REPO, C_IMAGE, C_NS, C_POD, C_TYPE,
 } from './state';
 
 export const ABI_VERSION: i32 = 1;
@@ -78,7 +78,7 @@ export function fd_seed(pid: u32, fd: i32, type: u8, l4: u8, len: i32): bool {
   const e = fd_put(pid, <i64>fd);
   if (e == 0) return false;
   store<u8>(e + F_TYPE, type); store<u8>(e + F_L4, l4);
-  slot_set(e + F_NAME, 256, ARG, len);
+  slot_set(e + F_NAME, 256, ARG, len); store<u8>(e + F_NAME_PENDING, 0);
   return true;
 }
 export function fd_remove(pid: u32, fd: i32): void { mem_init(); fd_del(pid, <i64>fd); }

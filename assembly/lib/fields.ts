@@ -3,6 +3,7 @@
 // from linear memory without building strings. Derived strings go to the scratch area.
 import { SCRATCH, SCRATCH_CAP, slot_len, slot_ptr } from './mem';
 import { thread_get, fd_get, user_get, ctr_find, T_ARGS, T_COMM, T_CWD, T_PPID, F_NAME } from './state';
+import { fd_name_ready } from './fdname';
 import { param_ptr, param_len } from '../schema.gen';
 import { hash_cache_reset } from './str';
 
@@ -106,6 +107,13 @@ export function i_param(rec: usize, i: i32, size: i32, signed: bool): bool {
   return true;
 }
 
+/** fd.name of an fd entry (a socket's tuple name is rendered on first use). */
+export function s_fdname(e: usize): bool {
+  if (e == 0) return false;
+  fd_name_ready(e);
+  SP = slot_ptr(e + F_NAME); SL = slot_len(e + F_NAME); return true;
+}
+
 export function s_slot(e: usize, off: usize): bool {
   if (e == 0) return false;
   SP = slot_ptr(e + off); SL = slot_len(e + off); return true;
@@ -154,7 +162,7 @@ export function s_path(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
   }
   let base: usize = 0; let bl = 0;
   const f = dirfd >= 0 && i_param(rec, dirfd, 8, true) && IV != -100 ? fd_get(load<u32>(rec + 20), IV) : 0;
-  if (f != 0) { base = slot_ptr(f + F_NAME); bl = slot_len(f + F_NAME); }
+  if (f != 0) { fd_name_ready(f); base = slot_ptr(f + F_NAME); bl = slot_len(f + F_NAME); }
   else {
     // an unknown dirfd falls back to the cwd, as the runtime's state does
     if (cwd == 0) return true;

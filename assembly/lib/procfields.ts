@@ -3,6 +3,7 @@
 // proc.duration), and the fs.path.* paths of file events. Same contract as fields.ts: true when the
 // field has a value, left in SP/SL or IV.
 import { slot_len, slot_ptr } from './mem';
+import { fd_name_ready } from './fdname';
 import { fd_get, T_ENV, T_START, T_VPID, T_HAVE, TH_CAPS, TH_VPID, TH_START, F_NAME, F_RAW } from './state';
 import { SP, SL, IV, s_param, i_param, scratch, set_str, set_int, normalize_path } from './fields';
 
@@ -80,7 +81,7 @@ export function s_fspath(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
   if (dirfd >= 0 && i_param(rec, dirfd, 8, true) && IV != -100) {
     const f = fd_get(load<u32>(rec + 20), IV);
     if (f == 0) return false;
-    base = slot_ptr(f + F_NAME); bl = slot_len(f + F_NAME);
+    fd_name_ready(f); base = slot_ptr(f + F_NAME); bl = slot_len(f + F_NAME);
   } else if (cwd != 0) { base = slot_ptr(cwd); bl = slot_len(cwd); }
   const out = scratch(bl + 2 + nl);
   store<u8>(out, 47);
@@ -94,5 +95,7 @@ export function s_fspath(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
 export function s_fd_raw(e: usize): bool {
   if (e == 0) return false;
   const n = slot_len(e + F_RAW);
-  return n > 0 ? set_str(slot_ptr(e + F_RAW), n) : set_str(slot_ptr(e + F_NAME), slot_len(e + F_NAME));
+  if (n > 0) return set_str(slot_ptr(e + F_RAW), n);
+  fd_name_ready(e);
+  return set_str(slot_ptr(e + F_NAME), slot_len(e + F_NAME));
 }

@@ -24,6 +24,7 @@ export const TH_CAPS: u32 = 1, TH_VPID: u32 = 2, TH_START: u32 = 4;
 export const F_KEY: usize = 0, F_STATE: usize = 8, F_TYPE: usize = 12, F_L4: usize = 13, F_FLAGS: usize = 16;
 export const F_SPORT: usize = 20, F_DPORT: usize = 22, F_SIP: usize = 24, F_DIP: usize = 28;
 export const F_NAME: usize = 32;     // cap 256
+export const F_NAME_PENDING: usize = 290; // u8 1: an IPv4 tuple whose name is rendered when first asked for (fdname.ts)
 export const F_RAW: usize = 304;     // cap 256: the path as the process passed it (fd.nameraw); empty when it is the name
 export const FD_SIZE_COPY: usize = 568 - 12;
 
@@ -50,7 +51,7 @@ function clear_entry(e: usize, size: usize): void {
     store<u16>(e + T_CWD, 0); store<u16>(e + T_CID, 0); store<u64>(e + T_CAP_PERM, 0); store<u64>(e + T_CAP_EFF, 0);
     store<u64>(e + T_CAP_INH, 0); store<u64>(e + T_START, 0); store<u32>(e + T_VPID, 0); store<u32>(e + T_HAVE, 0); store<u16>(e + T_ENV, 0);
   } else if (size == FD_SIZE) {
-    memory.fill(e, 0, 34); store<u16>(e + F_RAW, 0);
+    memory.fill(e, 0, 34); store<u8>(e + F_NAME_PENDING, 0); store<u16>(e + F_RAW, 0);
   } else memory.fill(e, 0, size);
 }
 

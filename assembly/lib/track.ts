@@ -5,10 +5,11 @@ import { slot_set, slot_len, slot_ptr } from './mem';
 import {
   thread_get, thread_put, thread_del, fd_get, fd_put, fd_del,
   T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID, T_CAP_PERM, T_CAP_EFF, T_CAP_INH, T_START, T_VPID, T_HAVE, T_ENV, TH_CAPS, TH_VPID, TH_START, F_RAW,
-  F_TYPE, F_L4, F_FLAGS, F_SPORT, F_DPORT, F_SIP, F_DIP, F_NAME, FD_SIZE_COPY,
+  F_TYPE, F_L4, F_FLAGS, F_SPORT, F_DPORT, F_SIP, F_DIP, F_NAME, F_NAME_PENDING, FD_SIZE_COPY,
   FT_FILE, FT_DIR, FT_IPV4, FT_IPV6, FT_UNIX, FT_MEMFD, FT_NETLINK, FT_OTHER, L4_TCP, L4_UDP, L4_RAW,
 } from './state';
 import { SP, SL, IV, s_param, i_param, s_path, s_path_keep } from './fields';
+import { fd_name_ipv6 } from './fdname';
 import * as S from '../schema.gen';
 
 @inline function hdr_u32(rec: usize, off: usize): u32 { return load<u32>(rec + off); }
@@ -118,7 +119,7 @@ function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype
   const flags: u32 = flagsi >= 0 && i_param(rec, flagsi, 4, false) ? <u32>IV : 0;
   const f = fd_put(hdr_u32(rec, 20), fd);
   if (f == 0) return;
-  slot_set(f + F_NAME, 256, np, nl);
+  slot_set(f + F_NAME, 256, np, nl); store<u8>(f + F_NAME_PENDING, 0);
   if (s_param(rec, name)) slot_set(f + F_RAW, 256, SP, SL);
   store<u8>(f + F_TYPE, ftype == FT_FILE && (flags & 0o200000) != 0 ? FT_DIR : ftype);
   store<u32>(f + F_FLAGS, flags);
@@ -131,59 +132,34 @@ function on_socket(rec: usize): void {
   const ty: u32 = i_param(rec, 2, 4, false) ? <u32>IV & 0xf : 0;
   const f = fd_put(hdr_u32(rec, 20), fd);
   if (f == 0) return;
+  store<u16>(f + F_NAME, 0); store<u8>(f + F_NAME_PENDING, 0);
   store<u8>(f + F_TYPE, dom == 2 ? FT_IPV4 : dom == 10 ? FT_IPV6 : dom == 1 ? FT_UNIX : dom == 16 ? FT_NETLINK : FT_OTHER);
   store<u8>(f + F_L4, dom == 1 ? 0 : ty == 1 ? L4_TCP : ty == 2 ? L4_UDP : ty == 3 ? L4_RAW : 0);
 }
 
-let NB: usize = 0; let NL: i32 = 0;
-function put_ch(c: u8): void { if (NL < 256) { store<u8>(NB + 2 + <usize>NL, c); NL++; } }
-function put_dec(v: u32): void {
-  if (v >= 10) put_dec(v / 10);
-  put_ch(<u8>(48 + v % 10));
-}
-function put_ip4(p: usize): void { for (let i = 0; i < 4; i++) { if (i) put_ch(46); put_dec(<u32>load<u8>(p + <usize>i)); } }
 @inline function be16(p: usize): u32 { return (<u32>load<u8>(p) << 8) | <u32>load<u8>(p + 1); }
-function put_hex(v: u32): void {
-  if (v >= 16) put_hex(v >> 4);
-  const d = <u8>(v & 15);
-  put_ch(d < 10 ? 48 + d : 87 + d);
-}
-/** Eight hex groups, the longest run of two or more zero groups shortened to `::` (inet_ntop, as the host decoder). */
-function put_ip6(p: usize): void {
-  let best = -1, bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (be16(p + <usize>(i << 1)) != 0) { i++; continue; }
-    let j = i; while (j < 8 && be16(p + <usize>(j << 1)) == 0) j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  for (let i = 0; i < 8; i++) {
-    if (i == best) { put_ch(58); put_ch(58); i += bestLen - 1; continue; }
-    if (i > 0 && i != best + bestLen) put_ch(58);
-    put_hex(be16(p + <usize>(i << 1)));
-  }
-}
 
-/** Writes a socket tuple into fd entry f: addresses, ports and the `sip:sport->dip:dport` name. */
+/**
+ * Writes a socket tuple into fd entry f: addresses, ports and the name. An IPv4 name
+ * (`sip:sport->dip:dport`) is rendered only when a rule asks for it: most connects are never named.
+ */
 function set_tuple(f: usize, p: usize, n: i32, isInbound: bool): void {
   if (n < 1) return;
   const fam = load<u8>(p);
-  NB = f + F_NAME; NL = 0;
+  store<u8>(f + F_NAME_PENDING, 0);
   if (fam == 2 && n >= 13) {
     store<u8>(f + F_TYPE, FT_IPV4);
     store<u32>(f + F_SIP, load<u32>(p + 1)); store<u16>(f + F_SPORT, <u16>be16(p + 5));
     store<u32>(f + F_DIP, load<u32>(p + 7)); store<u16>(f + F_DPORT, <u16>be16(p + 11));
-    put_ip4(p + 1); put_ch(58); put_dec(be16(p + 5)); put_ch(45); put_ch(62);
-    put_ip4(p + 7); put_ch(58); put_dec(be16(p + 11));
-    store<u16>(NB, <u16>NL);
+    store<u8>(f + F_NAME_PENDING, 1);
   } else if (fam == 1) {
     store<u8>(f + F_TYPE, FT_UNIX);
     slot_set(f + F_NAME, 256, p + 1, n - 1);
   } else if (fam == 10 && n >= 37) {
     store<u8>(f + F_TYPE, FT_IPV6);
-    put_ip6(p + 1); put_ch(58); put_dec(be16(p + 17)); put_ch(45); put_ch(62);
-    put_ip6(p + 19); put_ch(58); put_dec(be16(p + 35));
-    store<u16>(NB, <u16>NL);
+    fd_name_ipv6(f, p + 1);
+  } else if (fam == 10) {
+    store<u8>(f + F_TYPE, FT_IPV6);
   }
   if (isInbound) store<u8>(f + 14, 1);
   store<u8>(f + 15, 1);   // connected

@@ -289,7 +289,7 @@ function sharedKeys(rules: IrRule[], keys: WeakMap<object, string>): Set<string>
 
 const HEADER_IMPORTS = `import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP } from './lib/mem';
 import { str_eq, str_startswith, str_endswith, str_contains, str_icontains, str_cmp, str_glob, set_has, path_pmatch } from './lib/str';
-import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, i_ip, i_port, i_ip_side, i_port_side, s_res, s_oct, s_sockfamily, flag_hit } from './lib/fields';
+import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, s_fdname, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, i_ip, i_port, i_ip_side, i_port_side, s_res, s_oct, s_sockfamily, flag_hit } from './lib/fields';
 import { s_env, s_env_key, s_caps, s_thread_caps, i_vpid, i_duration, s_fspath, s_fd_raw } from './lib/procfields';
 import { dfa_match } from './lib/dfa';
 import { track_before, track_after } from './lib/track';

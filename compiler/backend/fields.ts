@@ -62,7 +62,7 @@ function fdName(ev: EventDef | null): string {
   const op = openPath(ev);
   if (op) return op;
   const fe = fdEntry(ev);
-  return fe ? `s_slot(${fe}, ${F.NAME})` : 'false';
+  return fe ? `s_fdname(${fe})` : 'false';
 }
 
 function argAccess(ref: FieldRef, ev: EventDef | null, pool: Pool, name: string): FieldResult {
