@@ -96,6 +96,17 @@ export class World {
     return { record, event };
   }
 
+  /** A process past the seeded ones that no other process has as its parent, or none in a few tries. */
+  private leaf(all: SimThread[]): SimThread | undefined {
+    const parents = new Set<number>();
+    for (const x of this.threads.values()) parents.add(x.ppid);
+    for (let i = 0; i < 8; i++) {
+      const c = all[7 + this.r.int(all.length - 7)];
+      if (this.threads.has(c.tid) && !parents.has(c.pid)) return c;
+    }
+    return undefined;
+  }
+
   /** One random event; state in the world changes as the record says. */
   next(): Generated {
     const r = this.r;
@@ -117,16 +128,26 @@ export class World {
         Object.assign(extra, { cap_permitted: child.capPermitted, cap_effective: child.capEffective, cap_inheritable: 0n });
       }
       if (child.containerId !== 'host' || r.int(2)) { child.vpid = r.int(3) === 0 ? 1 : 2 + r.int(50); extra.vpid = child.vpid; }
-      if (this.threads.size > 400) this.threads.delete(all[7 + r.int(all.length - 7)].tid);
-      return this.event(child, 'execve', { res: 0, exe: comm, args, tid: child.tid, pid: child.pid, ptid: t.tid, cwd: child.cwd, comm, exepath, flags: 0, uid: child.uid, loginuid: child.loginuid, ...extra });
+      const exec = this.event(child, 'execve', { res: 0, exe: comm, args, tid: child.tid, pid: child.pid, ptid: t.tid, cwd: child.cwd, comm, exepath, flags: 0, uid: child.uid, loginuid: child.loginuid, ...extra });
+      // processes end: an earlier one without children exits first (as on a real host, the tables stay bounded)
+      const gone = this.threads.size > 400 ? this.leaf(all) : undefined;
+      if (!gone) return exec;
+      this.threads.delete(gone.tid);
+      const exit = this.event(gone, 'procexit', { status: 0, ret: 0, sig: 0, core: 0, reaper_tid: 1 });
+      return { record: concat2(exit.record, exec.record), event: exec.event, before: exit.event };
     }
     if (k < 55) {
       const path = r.int(5) ? pick(r, PATHS) : pick(r, ODD_PATHS), flags = pick(r, FLAGS);
       const ok = r.int(10) > 0;
+      // programs close what they open: past 8 descriptors the oldest is closed first
+      const old = ok && t.fds.size >= 8 ? t.fds.values().next().value : undefined;
+      let close: Generated | undefined;
+      if (old) { close = this.event(t, 'close', { res: 0, fd: old.num }, old); t.fds.delete(old.num); }
       const fdn = ok ? t.nextFd++ : -2;
       const fd: FdInfo = { num: fdn, type: (flags & 0o200000) ? 'directory' : 'file', name: resolvePath(t.cwd, path), nameraw: path, openFlags: flags };
       if (ok) t.fds.set(fdn, fd);
-      return this.event(t, pick(r, ['openat', 'open']), { fd: fdn, dirfd: -100, name: path, flags, mode: 0o644 }, fd);
+      const open = this.event(t, pick(r, ['openat', 'open']), { fd: fdn, dirfd: -100, name: path, flags, mode: 0o644 }, fd);
+      return close ? { record: concat2(close.record, open.record), event: open.event, before: close.event } : open;
     }
     if (k < 85) {
       const fds = [...t.fds.values()];

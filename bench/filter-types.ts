@@ -1,0 +1,58 @@
+// Where the WASM filter's time goes, by event type: for each type in the benchmark's generated mix,
+// ns/event of (a) the module with the rules and (b) the same module with no rules (the state
+// tracking every event pays), each on a batch holding only that type's records. Same run, same
+// records; best of trials on a shared host.
+//   npx tsx bench/filter-types.ts [RULES.yaml...]   (default: upstream stable + incubating)
+import { compileFrontEnd } from '../compiler/frontend.js';
+import { compileBackend } from '../compiler/backend/index.js';
+import { FilterModule } from '../compiler/backend/host.js';
+import { EVENTS } from '../schema/events.js';
+import { World, mulberry } from '../test/backend/world.js';
+
+const root = new URL('../', import.meta.url).pathname;
+const files = process.argv.slice(2).length ? process.argv.slice(2)
+  : [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
+const fe = compileFrontEnd(files);
+const withRules = (await compileBackend(fe.ruleset)).wasm!;
+const noRules = (await compileBackend({ ...fe.ruleset, rules: [] })).wasm!;
+
+const byType = new Map<number, Uint8Array[]>();
+const world = new World(mulberry(42));
+for (let i = 0; i < 60_000; i++) {
+  const rec = world.next().record;
+  const v = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+  for (let at = 0; at < rec.length;) {
+    const ty = v.getUint16(at + 2, true), len = v.getUint32(at + 4, true);
+    if (!byType.has(ty)) byType.set(ty, []);
+    byType.get(ty)!.push(rec.subarray(at, at + len));
+    at += len;
+  }
+}
+
+/** ns/event of one module over `recs` already in its batch area (the state seeded as the bench does). */
+async function nsPerEvent(wasm: Uint8Array, recs: Uint8Array[]): Promise<number> {
+  const m = await FilterModule.load(wasm);
+  new World(mulberry(42)).seed(m);
+  const mem = new Uint8Array(m.x.memory.buffer), base = m.x.batch_ptr(), cap = m.x.batch_cap();
+  let end = 0, n = 0;
+  for (const r of recs) { if (end + r.length > cap) break; mem.set(r, base + end); end += r.length; n++; }
+  const pass = () => { for (let off = 0; off < end;) { m.x.filter(off, end - off, 0, 0); off += m.x.consumed(); } };
+  pass(); pass();
+  let best = Infinity;
+  const reps = Math.max(1, Math.round(300_000 / n));
+  for (let t = 0; t < 5; t++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < reps; i++) pass();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / (reps * n));
+  }
+  return best;
+}
+
+const total = [...byType.values()].reduce((a, r) => a + r.length, 0);
+console.log(`filter cost by event type: ${files.length} rule file(s), ${total} generated records (bench/run.ts's mix)`);
+console.log(`${'type'.padEnd(12)} ${'share'.padStart(6)} ${'rules ns'.padStart(9)} ${'tracking ns'.padStart(12)}`);
+for (const [ty, recs] of [...byType].sort((a, b) => b[1].length - a[1].length)) {
+  const name = EVENTS.find((e) => e.id === ty)?.name ?? String(ty);
+  const [r, t] = [await nsPerEvent(withRules, recs), await nsPerEvent(noRules, recs)];
+  console.log(`${name.padEnd(12)} ${((100 * recs.length) / total).toFixed(1).padStart(5)}% ${r.toFixed(1).padStart(9)} ${t.toFixed(1).padStart(12)}`);
+}
