@@ -39,7 +39,7 @@ export const C_STATE: usize = 0, C_PRIV: usize = 4, C_ID: usize = 8;           /
 export const C_NAME: usize = 32, C_REPO: usize = 192, C_IMAGE: usize = 456, C_NS: usize = 720, C_POD: usize = 880; // caps 128,256,256,128,128
 export const C_TYPE: usize = 1040;   // cap 32
 
-const EMPTY: u32 = 0, USED: u32 = 1, GONE: u32 = 2;
+const EMPTY: u32 = 0, USED: u32 = 1;
 
 @inline function mix(x: u64): u32 { return <u32>((x * 0x9E3779B97F4A7C15) >> 32); }
 
@@ -57,9 +57,9 @@ function clear_entry(e: usize, size: usize): void {
 
 /** Longest probe run; a full neighbourhood evicts its home entry instead of scanning the table. */
 const MAX_PROBE: u32 = 32;
-// Dense key arrays, one u64 per slot: 0 empty, 1 gone (deleted), else the key + 2. Probing scans
+// Dense key arrays, one u64 per slot: 0 empty, else the key + 2 (deletion leaves no tombstone). Probing scans
 // these (8 bytes a slot) instead of the entries (kilobytes apart), so a miss costs a few cache lines.
-const K_EMPTY: u64 = 0, K_GONE: u64 = 1;
+const K_EMPTY: u64 = 0;
 
 /**
  * Open-addressing probe for `key`; returns the entry or, when `create`, a fresh one. Probes are
@@ -75,8 +75,7 @@ function probe(keys: usize, base: usize, slots: u32, size: usize, keyOff: usize,
   for (let n: u32 = 0; n < MAX_PROBE; n++) {
     const k = load<u64>(keys + (<usize>i << 3));
     if (k == want) return base + <usize>i * size;
-    if (k == K_EMPTY) { if (free < 0) free = <i32>i; break; }
-    if (k == K_GONE && free < 0) free = <i32>i;
+    if (k == K_EMPTY) { free = <i32>i; break; }
     i = (i + 1) & mask;
   }
   if (!create) return 0;
@@ -89,15 +88,34 @@ function probe(keys: usize, base: usize, slots: u32, size: usize, keyOff: usize,
   return at;
 }
 
-/** Marks entry e of a table deleted. */
-function unlink(keys: usize, base: usize, size: usize, e: usize, stateOff: usize): void {
-  store<u64>(keys + (((e - base) / size) << 3), K_GONE);
-  store<u32>(e + stateOff, GONE);
+/**
+ * Deletes entry e by shifting the later entries of its run back into the hole (linear probing's
+ * backward-shift deletion): no tombstone is left, so a long-running table keeps the empty slots
+ * that end a lookup early. An entry sits at most MAX_PROBE - 1 slots past its home, so only the
+ * next MAX_PROBE - 1 slots after the hole can move into it.
+ */
+function unlink(keys: usize, base: usize, slots: u32, size: usize, e: usize, stateOff: usize): void {
+  const mask = slots - 1;
+  let hole = <u32>((e - base) / size);
+  let j = hole;
+  while (true) {
+    j = (j + 1) & mask;
+    if (((j - hole) & mask) >= MAX_PROBE) break;
+    const k = load<u64>(keys + (<usize>j << 3));
+    if (k == K_EMPTY) break;
+    // movable when its home is not after the hole: its distance to j covers the hole's
+    if (((j - (mix(k - 2) & mask)) & mask) < ((j - hole) & mask)) continue;
+    store<u64>(keys + (<usize>hole << 3), k);
+    memory.copy(base + <usize>hole * size, base + <usize>j * size, size);
+    hole = j;
+  }
+  store<u64>(keys + (<usize>hole << 3), K_EMPTY);
+  store<u32>(base + <usize>hole * size + stateOff, EMPTY);
 }
 
 export function thread_get(tid: u32): usize { return tid == 0 ? 0 : probe(THREAD_KEYS, THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, false); }
 export function thread_put(tid: u32): usize { return probe(THREAD_KEYS, THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, true); }
-export function thread_del(tid: u32): void { const e = thread_get(tid); if (e != 0) unlink(THREAD_KEYS, THREADS, THREAD_SIZE, e, T_STATE); }
+export function thread_del(tid: u32): void { const e = thread_get(tid); if (e != 0) unlink(THREAD_KEYS, THREADS, THREAD_SLOTS, THREAD_SIZE, e, T_STATE); }
 
 /** The n-th ancestor of thread entry `e` (1 = parent); follows ppid to the parent's group leader. */
 export function thread_ancestor(e: usize, n: i32): usize {
@@ -108,7 +126,7 @@ export function thread_ancestor(e: usize, n: i32): usize {
 @inline function fdkey(pid: u32, fd: i64): u64 { return (<u64>pid << 32) | (<u64>fd & 0xffffffff); }
 export function fd_get(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, false); }
 export function fd_put(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, true); }
-export function fd_del(pid: u32, fd: i64): void { const e = fd_get(pid, fd); if (e != 0) unlink(FD_KEYS, FDS, FD_SIZE, e, F_STATE); }
+export function fd_del(pid: u32, fd: i64): void { const e = fd_get(pid, fd); if (e != 0) unlink(FD_KEYS, FDS, FD_SLOTS, FD_SIZE, e, F_STATE); }
 
 export function user_get(uid: u32): usize { return probe(USER_KEYS, USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, false); }
 export function user_put(uid: u32): usize { return probe(USER_KEYS, USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, true); }

@@ -43,8 +43,9 @@ export class FilterModule {
   private u8(): Uint8Array { return new Uint8Array(this.x.memory.buffer); }
 
   private putArg(...parts: string[]): number[] {
-    const mem = this.u8();
+    // arg_ptr() first: on a fresh module it sizes the memory, which detaches an earlier view
     let at = this.x.arg_ptr();
+    const mem = this.u8();
     const lens: number[] = [];
     for (const s of parts) { const b = te.encode(s); mem.set(b, at); at += b.length; lens.push(b.length); }
     return lens;

@@ -1,0 +1,45 @@
+// The module's open-addressing tables under deletion: keys chosen to share a few home slots build
+// long probe runs; deleting from the middle of a run (fd_remove, and close records, which delete
+// after the rules) must leave every other key findable with its own data and nothing stale.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileBackend } from '../../compiler/backend/index.js';
+import { FilterModule } from '../../compiler/backend/host.js';
+import { field, cmp, and, rule, ruleset } from './ir-helpers.js';
+import { rec } from './records.js';
+import { mulberry } from './world.js';
+
+const FD_SLOTS = 16384n; // assembly/lib/mem.ts
+/** The module's home slot of fd key (pid, fd): its mix() of (pid << 32 | fd). */
+const home = (pid: number, fd: number) => Number((((((BigInt(pid) << 32n) | BigInt(fd)) * 0x9E3779B97F4A7C15n) & 0xffffffffffffffffn) >> 32n) & (FD_SLOTS - 1n));
+
+test('deleting inside a probe run keeps the rest of the run findable, each key with its own entry', async () => {
+  const pid = 4242;
+  // 28 descriptors whose homes fall in 6 neighbouring slots: one run of about 28 entries
+  const keys: number[] = [];
+  for (let fd = 0; keys.length < 28; fd++) if (home(pid, fd) >= 5000 && home(pid, fd) < 5006) keys.push(fd);
+  // one rule per descriptor: a close matches exactly the rule of its own name
+  const rs = ruleset(keys.map((fd, i) => rule(i, `fd ${fd}`, and(cmp(field('evt.type'), '=', 'close'), cmp(field('fd.name'), '=', `/k/${fd}`)), ['close'])));
+  const be = await compileBackend(rs);
+  assert.deepEqual(be.diagnostics, []);
+  const r = mulberry(3);
+  for (let round = 0; round < 4; round++) {
+    const m = await FilterModule.load(be.wasm!);
+    for (const fd of keys) m.seedFd(pid, fd, 'f', `/k/${fd}`);
+    const removed = new Set(keys.filter(() => r.int(3) === 0));
+    for (const fd of removed) m.x.fd_remove(pid, fd);
+    // close every descriptor in a random order: each close also deletes, inside the same run
+    const order = [...keys].sort(() => r.int(3) - 1);
+    for (const fd of order) {
+      const got: number[] = [];
+      m.run(rec('close', { tid: pid, pid, ppid: 1, comm: 'x' }, { res: 0, fd }), (_i, id) => got.push(id));
+      assert.deepEqual(got, removed.has(fd) ? [] : [keys.indexOf(fd)], `round ${round}: close of fd ${fd}`);
+    }
+    // everything is gone now: a second close of any of them finds nothing
+    for (const fd of keys) {
+      const got: number[] = [];
+      m.run(rec('close', { tid: pid, pid, ppid: 1, comm: 'x' }, { res: 0, fd }), (_i, id) => got.push(id));
+      assert.deepEqual(got, [], `round ${round}: fd ${fd} after its close`);
+    }
+  }
+});
