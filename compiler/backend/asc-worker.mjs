@@ -1,0 +1,35 @@
+// The assemblyscript compiler in a worker thread of its own, in plain JavaScript: loaded without
+// the TypeScript loader, which takes seconds over binaryen's 13 MB of JavaScript (6.9 s against
+// 0.35 s here), and off the thread that filters events while a rules reload compiles.
+// Requests: { id, source, args }; replies: { id, wasm } or { id, error }.
+import { parentPort } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import asc from 'assemblyscript/asc';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const ENTRY = 'assembly/rules.ts';
+
+parentPort.on('message', async ({ id, source, args }) => {
+  const written = {};
+  let errText = '';
+  const sink = (s) => { errText += String(s); return true; };
+  try {
+    const res = await asc.main([ENTRY, '--outFile', 'rules.wasm', ...args], {
+      readFile: (name, baseDir) => {
+        const rel = join(baseDir, name).replace(/^\.?\/?/, '');
+        if (rel === ENTRY || name === ENTRY) return source;
+        try { return readFileSync(join(ROOT, rel), 'utf8'); } catch { return null; }
+      },
+      writeFile: (name, contents) => { written[name] = contents; },
+      listFiles: () => [],
+      stdout: { write: sink },
+      stderr: { write: sink },
+    });
+    const wasm = written['rules.wasm'];
+    if (res.error || !(wasm instanceof Uint8Array)) parentPort.postMessage({ id, error: `assemblyscript build failed: ${res.error?.message ?? 'no output'}\n${errText}` });
+    else parentPort.postMessage({ id, wasm }, [wasm.buffer]);
+  } catch (e) {
+    parentPort.postMessage({ id, error: `assemblyscript build failed: ${e?.stack ?? e}\n${errText}` });
+  }
+});
