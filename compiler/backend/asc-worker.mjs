@@ -10,7 +10,11 @@ import asc from 'assemblyscript/asc';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const ENTRY = 'assembly/rules.ts';
 
-parentPort.on('message', async ({ id, source, args }) => {
+// one build at a time: asc.main keeps compiler state of its own between its awaits
+let queue = Promise.resolve();
+parentPort.on('message', (req) => { queue = queue.then(() => build(req)); });
+
+async function build({ id, source, args }) {
   const written = {};
   let errText = '';
   const sink = (s) => { errText += String(s); return true; };
@@ -32,4 +36,4 @@ parentPort.on('message', async ({ id, source, args }) => {
   } catch (e) {
     parentPort.postMessage({ id, error: `assemblyscript build failed: ${e?.stack ?? e}\n${errText}` });
   }
-});
+}
