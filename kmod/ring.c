@@ -122,6 +122,17 @@ static u32 ring_peek_len(struct vigil_ring *r, unsigned long tail)
 	return get_unaligned_le32(tmp + 4);
 }
 
+/* The ts of the record at ring offset off (header bytes 8..15), wrap-safe. */
+static u64 ring_peek_ts(struct vigil_ring *r, unsigned long off)
+{
+	u8 tmp[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		tmp[i] = r->data[(off + 8 + i) & r->mask];
+	return get_unaligned_le64(tmp);
+}
+
 static int ring_copy_out(struct vigil_ring *r, unsigned long tail, char __user *dst, u32 len)
 {
 	u32 off = tail & r->mask, first = min(len, ring_size - off);
@@ -134,50 +145,64 @@ static int ring_copy_out(struct vigil_ring *r, unsigned long tail, char __user *
 }
 
 /*
- * Copies whole records, CPU after CPU, until the buffer is full or the rings are empty.
- * Records of one CPU stay in order; records of different CPUs are ordered by ts. The record
- * lengths are walked first and the whole run is then copied at once (at most two copies per
- * CPU, for the wrap): one copy_to_user() per record made the copy-out, not the reader's
- * parsing, the limit of the drain rate.
+ * Copies whole records in ts order across the CPUs' rings until the buffer is full or the rings
+ * are empty. Each ring is already in order, so this is a merge: take the ring whose next record
+ * is oldest and copy its run up to the next record of any other ring at once (one or two
+ * copy_to_user() calls; one per record made the copy-out the limit of the drain rate). A
+ * process that moved to another CPU between two syscalls (an exec, then an open) is read in the
+ * order it ran.
  */
 ssize_t vigil_rings_drain(char __user *ubuf, size_t count)
 {
 	size_t done = 0;
-	bool too_small = false;
-	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		struct vigil_ring *r = per_cpu_ptr(&rings, cpu);
+	while (done < count) {
+		struct vigil_ring *best = NULL;
+		u64 best_ts = U64_MAX, next_ts = U64_MAX;
 		unsigned long tail, head, end;
+		int cpu;
 
-		if (!r->data)
-			continue;
-		tail = r->tail;
-		/* Acquire: every byte below head was written before head was published. */
-		head = smp_load_acquire(&r->head);
+		for_each_possible_cpu(cpu) {
+			struct vigil_ring *r = per_cpu_ptr(&rings, cpu);
+			u64 ts;
+
+			/* Acquire: every byte below head was written before head was published. */
+			if (!r->data || r->tail == smp_load_acquire(&r->head))
+				continue;
+			ts = ring_peek_ts(r, r->tail);
+			if (ts < best_ts) {
+				next_ts = best_ts;
+				best_ts = ts;
+				best = r;
+			} else if (ts < next_ts) {
+				next_ts = ts;
+			}
+		}
+		if (!best)
+			break;
+		tail = best->tail;
+		/* Acquire again: the run may now reach records published since the scan. */
+		head = smp_load_acquire(&best->head);
 		for (end = tail; end != head;) {
-			u32 len = ring_peek_len(r, end);
+			u32 len = ring_peek_len(best, end);
 
 			if (WARN_ON_ONCE(len < VIGIL_HDR_SIZE || len > head - end))
 				return -EIO;
-			if (len > count - done - (end - tail)) {
-				too_small = done == 0 && end == tail;
+			if (end != tail && ring_peek_ts(best, end) > next_ts)
 				break;
-			}
+			if (len > count - done - (end - tail))
+				break;
 			end += len;
 		}
+		/* The oldest record does not fit: a short read, or EINVAL for a buffer too small. */
 		if (end == tail)
-			continue;
-		if (ring_copy_out(r, tail, ubuf + done, end - tail))
+			return done ? done : -EINVAL;
+		if (ring_copy_out(best, tail, ubuf + done, end - tail))
 			return done ? done : -EFAULT;
 		done += end - tail;
 		/* Release: our copy-out is done before the producer may overwrite these bytes. */
-		smp_store_release(&r->tail, end);
-		if (done >= count)
-			break;
+		smp_store_release(&best->tail, end);
 	}
-	if (!done && too_small)
-		return -EINVAL;
 	return done;
 }
 
