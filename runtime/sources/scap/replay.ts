@@ -25,6 +25,13 @@ export interface ReplayEvent {
   event(): Event;
 }
 
+/** A class, not an object with a closure: a closure per event costs a defineProperty under tsx. */
+class Replayed implements ReplayEvent {
+  constructor(private readonly st: State, readonly num: number, readonly name: string, readonly scapType: number,
+    readonly record: DecodedRecord, private readonly typeName: string | undefined) {}
+  event(): Event { return this.st.toEvent(this.record, this.num, this.typeName); }
+}
+
 export interface ReplayStats {
   blocks: number; events: number;
   /** Every decoded event by scap type, enters included. */
@@ -104,7 +111,7 @@ export class ScapReplay {
       } else if (ev.info.name === 'container' && typeof ev.params.json === 'string') this.container(ev.params.json);
       const num = ++this.stats.evaluated;
       const typeName = record.header.type === 0 ? name : undefined;
-      return { num, name, scapType: ev.type, record, event: () => st.toEvent(record, num, typeName) };
+      return new Replayed(st, num, name, ev.type, record, typeName);
     }
     const seeds = this.seeds;
     if (PL_TYPES.includes(b.type)) {
