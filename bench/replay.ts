@@ -1,0 +1,76 @@
+// End-to-end replay, as a user runs it: `vigil replay FILE.vcap -r RULES` in a child process (read,
+// decode, state, WASM filter, format and print the matched alerts to a pipe). The capture is the
+// filter benchmark's generated world written as a .vcap. Events/s come from two runs of the same
+// command, on the full capture and on its first tenth, so start-up (rule compile) cancels out;
+// resident memory is sampled from the child's /proc status (peak, and steady state).
+//   npx tsx bench/replay.ts [--events N] [RULES.yaml...]   (default 2M events, upstream stable + incubating)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { VcapWriter } from '../runtime/sources/vcap/writer.js';
+import { World, mulberry } from '../test/backend/world.js';
+
+const { values: a, positionals } = parseArgs({ allowPositionals: true, options: { events: { type: 'string', default: '2000000' } } });
+const root = new URL('../', import.meta.url).pathname;
+const rules = positionals.length ? positionals : [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
+const N = Number(a.events);
+
+/** Writes `n` records of the generated world (processes seeded by exec records as they come). */
+async function capture(path: string, n: number): Promise<number> {
+  const w = await VcapWriter.open(path);
+  const world = new World(mulberry(42));
+  let records = 0;
+  while (records < n) {
+    const r = world.next().record;
+    const v = new DataView(r.buffer, r.byteOffset, r.byteLength);
+    for (let at = 0; at < r.length; at += v.getUint32(at + 4, true)) records++;
+    w.write(r);
+    if (w.backlogged) await w.drain();
+  }
+  await w.close();
+  return records;
+}
+
+/**
+ * One replay; resident memory sampled from /proc every 50 ms: the peak, and the steady state (the
+ * median of the samples in the run's second half, past the start-up rule build).
+ */
+async function run(file: string): Promise<{ secs: number; peakMiB: number; steadyMiB: number; alerts: number }> {
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [`${root}bin/vigil.mjs`, 'replay', file, ...rules.flatMap((f) => ['-r', f])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let alerts = 0, err = '';
+  child.stdout.on('data', (d: Buffer) => { for (const b of d) if (b === 10) alerts++; });
+  child.stderr.on('data', (d: Buffer) => { err += d; });
+  const samples: number[] = [];
+  const timer = setInterval(() => {
+    try { const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8')); if (m) samples.push(Number(m[1]) / 1024); } catch { /* exited */ }
+  }, 50);
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  clearInterval(timer);
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (code !== 0) throw new Error(`vigil replay failed (${code}): ${err.slice(-2000)}`);
+  const late = samples.slice(samples.length >> 1).sort((x, y) => x - y);
+  return { secs, peakMiB: Math.max(...samples), steadyMiB: late[late.length >> 1] ?? NaN, alerts };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-replay-'));
+try {
+  const full = join(dir, 'full.vcap'), small = join(dir, 'small.vcap');
+  const nFull = await capture(full, N), nSmall = await capture(small, Math.round(N / 10));
+  // interleaved, best of three each: the host is shared
+  let bestFull = { secs: Infinity, peakMiB: 0, steadyMiB: 0, alerts: 0 }, bestSmall = { ...bestFull };
+  for (let i = 0; i < 3; i++) {
+    const sm = await run(small), f = await run(full);
+    if (sm.secs < bestSmall.secs) bestSmall = sm;
+    if (f.secs < bestFull.secs) bestFull = f;
+  }
+  const evps = (nFull - nSmall) / (bestFull.secs - bestSmall.secs);
+  console.log(JSON.stringify({
+    bench: 'replay', rules: rules.map((f) => f.replace(root, '')), events: { full: nFull, small: nSmall },
+    secs: { full: +bestFull.secs.toFixed(2), small: +bestSmall.secs.toFixed(2) }, alerts: bestFull.alerts,
+    eventsPerSec: Math.round(evps), rssMiB: { peak: +bestFull.peakMiB.toFixed(1), steady: +bestFull.steadyMiB.toFixed(1) },
+    goal: { eventsPerSec: 1_500_000, met: evps >= 1_500_000, steadyRssMiB: 100, rssMet: bestFull.steadyMiB < 100 },
+  }, null, 2));
+} finally { rmSync(dir, { recursive: true, force: true }); }
