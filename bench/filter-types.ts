@@ -5,7 +5,7 @@
 //   npx tsx bench/filter-types.ts [RULES.yaml...]   (default: upstream stable + incubating)
 import { compileFrontEnd } from '../compiler/frontend.js';
 import { compileBackend } from '../compiler/backend/index.js';
-import { FilterModule } from '../compiler/backend/host.js';
+import { seeded, timeWasm } from './filter-timing.js';
 import { EVENTS } from '../schema/events.js';
 import { World, mulberry } from '../test/backend/world.js';
 
@@ -29,23 +29,12 @@ for (let i = 0; i < 60_000; i++) {
   }
 }
 
-/** ns/event of one module over `recs` already in its batch area (the state seeded as the bench does). */
+/** ns/event (best of trials) of one module over `recs`, laid back to back in its batch area. */
 async function nsPerEvent(wasm: Uint8Array, recs: Uint8Array[]): Promise<number> {
-  const m = await FilterModule.load(wasm);
-  new World(mulberry(42)).seed(m);
-  const mem = new Uint8Array(m.x.memory.buffer), base = m.x.batch_ptr(), cap = m.x.batch_cap();
-  let end = 0, n = 0;
-  for (const r of recs) { if (end + r.length > cap) break; mem.set(r, base + end); end += r.length; n++; }
-  const pass = () => { for (let off = 0; off < end;) { m.x.filter(off, end - off, 0, 0); off += m.x.consumed(); } };
-  pass(); pass();
-  let best = Infinity;
-  const reps = Math.max(1, Math.round(300_000 / n));
-  for (let t = 0; t < 5; t++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < reps; i++) pass();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / (reps * n));
-  }
-  return best;
+  const buf = new Uint8Array(recs.reduce((n, r) => n + r.length, 0));
+  let at = 0;
+  for (const r of recs) { buf.set(r, at); at += r.length; }
+  return timeWasm(await seeded(wasm), buf, 1_500_000).nsMin;
 }
 
 const total = [...byType.values()].reduce((a, r) => a + r.length, 0);

@@ -21,7 +21,8 @@ function put_hex(v: u32): void {
   }
 }
 function put_ip4(p: usize): void { for (let i = 0; i < 4; i++) { if (i) put_ch(46); put_dec(<u32>load<u8>(p + <usize>i)); } }
-@inline function be16(p: usize): u32 { return (<u32>load<u8>(p) << 8) | <u32>load<u8>(p + 1); }
+/** Big-endian u16 at p (ports as sockaddrs carry them). */
+@inline export function be16(p: usize): u32 { return (<u32>load<u8>(p) << 8) | <u32>load<u8>(p + 1); }
 
 /** Eight hex groups, the longest run of two or more zero groups shortened to `::`. */
 function put_ip6(p: usize): void {

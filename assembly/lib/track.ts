@@ -9,7 +9,7 @@ import {
   FT_FILE, FT_DIR, FT_IPV4, FT_IPV6, FT_UNIX, FT_MEMFD, FT_NETLINK, FT_OTHER, L4_TCP, L4_UDP, L4_RAW,
 } from './state';
 import { SP, SL, IV, s_param, i_param, s_path, s_path_keep } from './fields';
-import { fd_name_ipv6 } from './fdname';
+import { be16, fd_name_ipv6 } from './fdname';
 import * as S from '../schema.gen';
 
 @inline function hdr_u32(rec: usize, off: usize): u32 { return load<u32>(rec + off); }
@@ -137,8 +137,6 @@ function on_socket(rec: usize): void {
   store<u8>(f + F_L4, dom == 1 ? 0 : ty == 1 ? L4_TCP : ty == 2 ? L4_UDP : ty == 3 ? L4_RAW : 0);
 }
 
-@inline function be16(p: usize): u32 { return (<u32>load<u8>(p) << 8) | <u32>load<u8>(p + 1); }
-
 /**
  * Writes a socket tuple into fd entry f: addresses, ports and the name. An IPv4 name
  * (`sip:sport->dip:dport`) is rendered only when a rule asks for it: most connects are never named.
@@ -155,11 +153,9 @@ function set_tuple(f: usize, p: usize, n: i32, isInbound: bool): void {
   } else if (fam == 1) {
     store<u8>(f + F_TYPE, FT_UNIX);
     slot_set(f + F_NAME, 256, p + 1, n - 1);
-  } else if (fam == 10 && n >= 37) {
-    store<u8>(f + F_TYPE, FT_IPV6);
-    fd_name_ipv6(f, p + 1);
   } else if (fam == 10) {
     store<u8>(f + F_TYPE, FT_IPV6);
+    if (n >= 37) fd_name_ipv6(f, p + 1);
   }
   if (isInbound) store<u8>(f + 14, 1);
   store<u8>(f + 15, 1);   // connected

@@ -17,8 +17,12 @@ const SHARED = fileURLToPath(new URL('../../../../shared/falco/', import.meta.ur
 const captures = readdirSync(`${SHARED}captures`).filter((f) => f.endsWith('.scap')).sort();
 const BROAD = fileURLToPath(new URL('broad-rules.yaml', import.meta.url));
 const RULE_SETS = { bundled: [BUNDLED_RULES_DIR], 'falco_rules.yaml': [`${SHARED}rules/falco_rules.yaml`], 'broad test': [BROAD] };
-/** Alerts each rule set must raise over all captures and both modes, so the comparison is never vacuous. */
-const MIN_ALERTS: Record<string, number> = { bundled: 0, 'falco_rules.yaml': 0, 'broad test': 20 };
+/**
+ * The broad set must raise this many alerts over all captures and both modes, so the comparison is
+ * never vacuous; the bundled and upstream rules raise none on these benign captures (both engines
+ * agreeing on silence is what their comparison shows).
+ */
+const BROAD_MIN_ALERTS = 20;
 
 function alerts(d: SeededDetector, capture: Uint8Array): string[] {
   const out: string[] = [];
@@ -42,8 +46,6 @@ for (const [name, paths] of Object.entries(RULE_SETS)) {
         total += wasm.length;
       }
     }
-    // upstream and bundled rules raise nothing on these captures (so both engines agree on silence);
-    // the broad set must fire, or the comparison would prove nothing
-    assert.ok(total >= MIN_ALERTS[name], `${total} alerts from ${name}`);
+    if (name === 'broad test') assert.ok(total >= BROAD_MIN_ALERTS, `${total} alerts from ${name}`);
   });
 }
