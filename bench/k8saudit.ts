@@ -1,5 +1,8 @@
 // Audit webhook throughput over loopback HTTPS, with the upstream audit rules.
-// Usage: npx tsx bench/k8saudit.ts [--batches N] [--batch-size N] [--concurrency N] [--rounds N]
+// Usage: npx tsx bench/k8saudit.ts [--batches N] [--batch-size N] [--concurrency N] [--rounds N] [--only vigil]
+// (--only vigil runs the endpoint alone, for profiling it.) Batches hold 400 events by default: the
+// API server's --audit-webhook-batch-max-size, which its batches reach whenever events arrive
+// faster than it sends (the load this measures).
 // A client in a worker thread POSTs EventList batches (the shared audit samples, repeated) over
 // keep-alive TLS; the server side, on the main thread (the one core measured), is one of:
 //   http   TLS + read the body + reply: the floor any webhook pays
@@ -10,6 +13,7 @@
 // run also reports the in-process parse and match rates, without HTTP. Best of --rounds per
 // setup, rounds interleaved, because the development machine is shared.
 import https from 'node:https';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,7 +29,7 @@ import { post } from '../test/runtime/k8saudit/post.js';
 
 const { values: a } = parseArgs({
   args: isMainThread ? process.argv.slice(2) : (workerData as { argv: string[] }).argv,
-  options: { batches: { type: 'string', default: '300' }, 'batch-size': { type: 'string', default: '100' }, concurrency: { type: 'string', default: '4' }, rounds: { type: 'string', default: '3' } },
+  options: { batches: { type: 'string', default: '100' }, 'batch-size': { type: 'string', default: '400' }, concurrency: { type: 'string', default: '4' }, rounds: { type: 'string', default: '3' }, only: { type: 'string' } },
 });
 const BATCHES = Number(a.batches), SIZE = Number(a['batch-size']), CONC = Number(a.concurrency), ROUNDS = Number(a.rounds);
 
@@ -36,18 +40,24 @@ const TOKEN = 'bench-token';
 
 interface ClientOpts { ca: string; token?: string }
 
-/** POSTs from a worker thread; resolves with events/s as the client saw it. */
-function drive(port: number, o: ClientOpts): Promise<number> {
+/**
+ * POSTs from a worker thread; resolves with events/s as the client saw it and the hrtime (one clock
+ * for all threads) of its first request, so the worker's start-up stays out of every rate.
+ */
+function drive(port: number, o: ClientOpts): Promise<{ rate: number; t0: bigint }> {
   return new Promise((resolve, reject) => {
     // Node 20 workers do not inherit tsx's loader from execArgv; register it before importing this file.
     const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
     const w = new Worker(boot, { eval: true, workerData: { port, o, argv: process.argv.slice(2) } });
-    w.once('message', (m: { rate?: number; error?: string }) => { void w.terminate(); return m.error ? reject(new Error(m.error)) : resolve(m.rate!); });
+    w.once('message', (m: { rate?: number; t0?: string; error?: string }) => {
+      void w.terminate();
+      return m.error ? reject(new Error(m.error)) : resolve({ rate: m.rate!, t0: BigInt(m.t0!) });
+    });
     w.once('error', reject);
   });
 }
 
-async function clientLoop(port: number, o: ClientOpts): Promise<number> {
+async function clientLoop(port: number, o: ClientOpts): Promise<{ rate: number; t0: bigint }> {
   const agent = new https.Agent({ keepAlive: true, maxSockets: CONC });
   let next = 0;
   const t0 = process.hrtime.bigint();
@@ -60,7 +70,7 @@ async function clientLoop(port: number, o: ClientOpts): Promise<number> {
   }));
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   agent.destroy();
-  return (BATCHES * SIZE) / secs;
+  return { rate: (BATCHES * SIZE) / secs, t0 };
 }
 
 type Pki = ReturnType<typeof makePki>;
@@ -75,27 +85,33 @@ async function plainServer(pki: Pki, parse: boolean): Promise<number> {
     });
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  try { return await drive((srv.address() as AddressInfo).port, { ca: pki.ca }); } finally { srv.closeAllConnections(); srv.close(); }
+  try { return (await drive((srv.address() as AddressInfo).port, { ca: pki.ca })).rate; } finally { srv.closeAllConnections(); srv.close(); }
 }
 
 const rules = compileRules([shared + 'rules/k8s_audit_rules.yaml']);
 let alerts = 0;
 const onMatch = (m: Match) => { makeAlert(m.rule, m.timeNs, 'bench', m.resolve); alerts++; };
 
+let busy = 0;
+
 async function vigil(pki: Pki): Promise<number> {
   const srv = new AuditServer({ cert: pki.serverCert, key: pki.serverKey, token: TOKEN, host: '127.0.0.1', port: 0, queueCapacity: 1_000_000 });
   const port = await srv.listen();
   const matcher = new AuditMatcher(rules);
   let evaluated = 0;
+  // How busy the server's thread was from the first batch on: near 1 means the one core measured
+  // is the limit (not the client or the loopback).
+  let elu0: EventLoopUtilization | undefined;
   const consumer = (async () => {
     for (let evs = await srv.queue.take(); evs.length; evs = await srv.queue.take()) {
+      elu0 ??= performance.eventLoopUtilization();
       for (const ev of evs) { matcher.match(ev, onMatch); evaluated++; }
     }
   })();
   try {
-    const t0 = process.hrtime.bigint();
-    await drive(port, { ca: pki.ca, token: TOKEN });
+    const { t0 } = await drive(port, { ca: pki.ca, token: TOKEN });
     while (evaluated < BATCHES * SIZE) await new Promise((r) => setImmediate(r));
+    busy = Math.max(busy, performance.eventLoopUtilization(elu0).utilization);
     return (BATCHES * SIZE) / (Number(process.hrtime.bigint() - t0) / 1e9);
   } finally { await srv.close(); await consumer; }
 }
@@ -116,9 +132,13 @@ function inProcess(): { parse: number; match: number } {
 
 if (!isMainThread) {
   const { port, o } = workerData as { port: number; o: ClientOpts };
-  clientLoop(port, o).then((rate) => parentPort!.postMessage({ rate }), (e) => parentPort!.postMessage({ error: String(e) }));
+  clientLoop(port, o).then(({ rate, t0 }) => parentPort!.postMessage({ rate, t0: String(t0) }), (e) => parentPort!.postMessage({ error: String(e) }));
 } else {
   const pki = makePki();
+  if (a.only === 'vigil') {
+    for (let r = 0; r <= ROUNDS; r++) { busy = 0; console.log(JSON.stringify({ round: r, vigil: Math.round(await vigil(pki)), serverBusy: +busy.toFixed(3) })); }
+    process.exit(0);
+  }
   // Warm-up: JIT of every path, TLS session setup.
   await plainServer(pki, false); await plainServer(pki, true); await vigil(pki); inProcess();
   const best = { http: 0, parse: 0, vigil: 0, inParse: 0, inMatch: 0 };
@@ -135,6 +155,7 @@ if (!isMainThread) {
     bench: 'k8saudit', batches: BATCHES, batchSize: SIZE, concurrency: CONC, rounds: ROUNDS, bodyBytes: body.length,
     rules: rules.rules.length, alertsPerEvent: +(alerts / ((ROUNDS + 1) * (BATCHES * SIZE + Math.max(20, Math.floor(BATCHES / 4)) * SIZE))).toFixed(2),
     eventsPerSec: { httpOnly: k(best.http), parseOnly: k(best.parse), vigil: k(best.vigil) },
+    vigilServerBusy: +busy.toFixed(3),
     ratio: { vigilVsHttpOnly: +(best.vigil / best.http).toFixed(3), vigilVsParseOnly: +(best.vigil / best.parse).toFixed(3) },
     inProcessEventsPerSec: { parse: k(best.inParse), matchAndRender: k(best.inMatch) },
     goal: { eventsPerSec: 50_000, met: best.vigil >= 50_000 },

@@ -4,18 +4,27 @@
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-export function get(v: Json | undefined, ...keys: string[]): Json | undefined {
+/** The value at a key path. Hot extractors pass a path array made once, not a fresh one per call. */
+export function getPath(v: Json | undefined, keys: readonly string[]): Json | undefined {
   let cur: Json | undefined = v;
-  for (const k of keys) {
+  for (let i = 0; i < keys.length; i++) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, Json>)[k];
+    cur = (cur as Record<string, Json>)[keys[i]];
     if (cur === undefined) return undefined;
   }
   return cur;
 }
 
+export function get(v: Json | undefined, ...keys: string[]): Json | undefined {
+  return getPath(v, keys);
+}
+
 export function asText(v: Json): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  if (typeof v === 'string') return v;
+  // What JSON.stringify gives for these, without its generic walk (flags and numbers are most leaves).
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return String(v);
+  return JSON.stringify(v);
 }
 
 /**
@@ -24,19 +33,36 @@ export function asText(v: Json): string {
  */
 export function pointer(doc: Json, ptr: string): Json | undefined {
   if (ptr === '') return doc;
-  if (ptr[0] !== '/') return undefined;
+  const toks = pointerTokens(ptr);
+  if (!toks) return undefined;
   let cur: Json | undefined = doc;
-  for (const raw of ptr.slice(1).split('/')) {
-    const tok = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  for (let i = 0; i < toks.length; i++) {
+    const tok = toks[i];
     if (Array.isArray(cur)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(tok)) return undefined;
-      cur = cur[Number(tok)];
+      if (tok.index < 0) return undefined;
+      cur = cur[tok.index];
     } else if (cur !== null && typeof cur === 'object') {
-      cur = Object.prototype.hasOwnProperty.call(cur, tok) ? (cur as Record<string, Json>)[tok] : undefined;
+      cur = Object.prototype.hasOwnProperty.call(cur, tok.key) ? (cur as Record<string, Json>)[tok.key] : undefined;
     } else return undefined;
     if (cur === undefined) return undefined;
   }
   return cur;
+}
+
+interface Token { key: string; index: number }
+// Rules name a handful of pointers and read them on every event: decode each once.
+const tokenCache = new Map<string, Token[] | null>();
+
+function pointerTokens(ptr: string): Token[] | null {
+  let toks = tokenCache.get(ptr);
+  if (toks !== undefined) return toks;
+  toks = ptr[0] !== '/' ? null : ptr.slice(1).split('/').map((raw) => {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    return { key, index: /^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : -1 };
+  });
+  // Bounded: a pointer comes from a rule or an output template, not from event data.
+  if (tokenCache.size < 4096) tokenCache.set(ptr, toks);
+  return toks;
 }
 
 /** "nginx:1.2", "reg:5000/app@sha256:..", "reg:5000/app:tag" -> repository without tag or digest. */
@@ -50,6 +76,35 @@ export function imageRepository(image: string): string {
 
 /** RFC 3339 text (with up to 9 fraction digits) -> epoch ns; undefined when it does not parse. */
 export function rfc3339ToNs(s: string): bigint | undefined {
+  return fastUtc(s) ?? generalRfc3339(s);
+}
+
+// Every event is stamped, and the API server writes UTC with microseconds, so the common form
+// "YYYY-MM-DDTHH:MM:SS.ffffffZ" is read by position; consecutive events share their second, whose
+// epoch value is kept from the last call instead of going through Date.parse again.
+let lastSecond = '';
+let lastSecondNs = 0n;
+const DIGITS = /^\d+$/;
+const SCALE = Array.from({ length: 10 }, (_, i) => 10 ** (9 - i));
+
+function fastUtc(s: string): bigint | undefined {
+  const n = s.length;
+  if (n < 20 || n > 30 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(19) !== (n === 20 ? 90 : 46 /* . */)) return undefined;
+  const sec = s.slice(0, 19);
+  if (sec !== lastSecond) {
+    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(sec) ? Date.parse(sec + 'Z') : NaN;
+    if (Number.isNaN(ms)) return undefined;
+    lastSecond = sec;
+    lastSecondNs = BigInt(ms) * 1_000_000n;
+  }
+  if (n === 20) return lastSecondNs;
+  const frac = s.slice(20, n - 1);
+  if (frac.length > 9 || !DIGITS.test(frac)) return undefined;
+  // Nine digits fit a double exactly, so one BigInt is made instead of three.
+  return lastSecondNs + BigInt(Number(frac) * SCALE[frac.length]);
+}
+
+function generalRfc3339(s: string): bigint | undefined {
   const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(s);
   if (!m) return undefined;
   const ms = Date.parse(`${m[1]}${m[3]}`);

@@ -167,3 +167,23 @@ test('image repositories and timestamps', () => {
   assert.equal(rfc3339ToNs('1970-01-01T01:00:00+01:00'), 0n);
   assert.equal(rfc3339ToNs('yesterday'), undefined);
 });
+
+test('timestamps: the UTC fast path agrees with the general form, across second changes', () => {
+  // The fast path keeps the last second it converted; alternate seconds so a stale cache would show.
+  const frac = fc.stringMatching(/^\d{0,9}$/);
+  fc.assert(fc.property(fc.integer({ min: 0, max: 4102444799 }), frac, fc.integer({ min: 0, max: 4102444799 }), frac, (s1, f1, s2, f2) => {
+    for (const [sec, f] of [[s1, f1], [s2, f2], [s1, f1]] as const) {
+      const base = new Date(sec * 1000).toISOString().slice(0, 19);
+      const text = f ? `${base}.${f}Z` : `${base}Z`;
+      const want = BigInt(sec) * 1_000_000_000n + BigInt(f.padEnd(9, '0') || '0');
+      if (rfc3339ToNs(text) !== want) return false;
+      // The same instant written with a zone offset goes the general way and must agree.
+      if (rfc3339ToNs(text.replace(/Z$/, '+00:00')) !== want) return false;
+    }
+    return true;
+  }));
+  assert.equal(rfc3339ToNs('2026-12-04T03:00:00.1234567890Z'), undefined);
+  assert.equal(rfc3339ToNs('2026-12-04T03:00:00.12x4Z'), undefined);
+  assert.equal(rfc3339ToNs('2026-12-04 03:00:00.1Z'), undefined);
+  assert.equal(rfc3339ToNs('2026-12-04T03:00:00.Z'), undefined);
+});

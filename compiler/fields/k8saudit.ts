@@ -5,7 +5,7 @@
 import type { FieldArg, FieldType } from '../ir/types.js';
 import type { Extractor, FieldDef, FieldTable, FieldValue } from './types.js';
 import type { AuditEvent } from './k8saudit-event.js';
-import { asText, get, pointer, type Json } from './k8saudit-json.js';
+import { asText, get, getPath, pointer, type Json } from './k8saudit-json.js';
 import { containerExtractors, volumeExtractors, specItems, perItem, flatPerItem } from './k8saudit-pod.js';
 
 export type { AuditEvent } from './k8saudit-event.js';
@@ -25,7 +25,7 @@ function def(name: string, desc: string, ex: Ex, o: Opts = {}): void {
 /** A single text value at a key path of the event. */
 function at(...keys: string[]): Ex {
   return (ev) => {
-    const v = get(ev.json, ...keys);
+    const v = getPath(ev.json, keys);
     return v === undefined || v === null ? undefined : asText(v);
   };
 }
@@ -33,7 +33,7 @@ function at(...keys: string[]): Ex {
 /** A list at a key path, one text value per element (objects rendered as JSON). */
 function listAt(...keys: string[]): Ex {
   return (ev, arg) => {
-    const v = get(ev.json, ...keys);
+    const v = getPath(ev.json, keys);
     if (!Array.isArray(v)) return undefined;
     const items = arg?.kind === 'index' ? (v[arg.value] === undefined ? [] : [v[arg.value]]) : v;
     const out = items.filter((x) => x !== null).map(asText);
@@ -56,7 +56,7 @@ def('ka.impuser.name', 'The impersonated user name', at('impersonatedUser', 'use
 def('ka.verb', 'The action being performed', at('verb'));
 def('ka.uri', 'The request URI as sent from client to server', at('requestURI'));
 def('ka.uri.param', 'The first value of a query parameter of the URI (ka.uri.param[key])', (ev, arg) => {
-  const uri = get(ev.json, 'requestURI');
+  const uri = ev.json.requestURI;
   const key = keyArg(arg);
   if (typeof uri !== 'string' || key === undefined) return undefined;
   const q = uri.indexOf('?');
@@ -68,8 +68,9 @@ def('ka.target.name', 'The target object name', at('objectRef', 'name'));
 def('ka.target.namespace', 'The target object namespace', at('objectRef', 'namespace'));
 def('ka.target.resource', 'The target object resource', at('objectRef', 'resource'));
 def('ka.target.subresource', 'The target object subresource', at('objectRef', 'subresource'));
+const targetResource = at('objectRef', 'resource'), targetName = at('objectRef', 'name');
 def('ka.target.pod.name', 'The target pod name (pods resource only)', (ev) =>
-  get(ev.json, 'objectRef', 'resource') === 'pods' ? at('objectRef', 'name')(ev, undefined) : undefined);
+  targetResource(ev, undefined) === 'pods' ? targetName(ev, undefined) : undefined);
 
 // Bindings: subjects as JSON objects, and by kind.
 def('ka.req.binding.subjects', 'The subjects of a (cluster) role binding, each as JSON', listAt('requestObject', 'subjects'), { multi: true });
@@ -111,8 +112,9 @@ for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
 }
 for (const [suffix, ex, what] of volumeExtractors) def(`ka.req.pod.volumes.${suffix}`, `Pod: ${what}`, ex, { multi: true, arg: INDEX });
 
+const FIRST: FieldArg = { kind: 'index', value: 0 };
 const firstOf = (name: string): Ex => (ev) => {
-  const v = extractors.get(name)!(ev, { kind: 'index', value: 0 });
+  const v = extractors.get(name)!(ev, FIRST);
   return Array.isArray(v) ? v[0] : v;
 };
 def('ka.req.container.image', 'Deprecated: the image of the first container', firstOf('ka.req.pod.containers.image'));
@@ -136,8 +138,10 @@ def('ka.req.sec_ctx.fs_group', 'Old name of ka.req.pod.fs_group', at('requestObj
 def('ka.req.sec_ctx.supplemental_groups', 'Old name of ka.req.pod.supplemental_groups', listAt('requestObject', 'spec', 'securityContext', 'supplementalGroups'), { multi: true });
 def('ka.req.sec_ctx.added_capabilities', 'Old name of ka.req.pod.containers.add_capabilities', extractors.get('ka.req.pod.containers.add_capabilities')!, { multi: true });
 
+const RULES = ['requestObject', 'rules'];
 function ruleField(key: string): Ex {
-  return (ev, arg) => flatPerItem(arg?.kind === 'index' ? listIndex(get(ev.json, 'requestObject', 'rules'), arg.value) : asArray(get(ev.json, 'requestObject', 'rules')), key);
+  const keys = [key];
+  return (ev, arg) => flatPerItem(arg?.kind === 'index' ? listIndex(getPath(ev.json, RULES), arg.value) : asArray(getPath(ev.json, RULES)), keys);
 }
 const asArray = (v: Json | undefined): Json[] | undefined => (Array.isArray(v) ? v : undefined);
 const listIndex = (v: Json | undefined, i: number): Json[] | undefined => (Array.isArray(v) && v[i] !== undefined ? [v[i]] : undefined);
@@ -152,10 +156,11 @@ function perItemWhole(items: Json[] | undefined): FieldValue[] | undefined {
   const out = (items ?? []).filter((x) => x !== null).map(asText);
   return out.length ? out : undefined;
 }
+const HOST_PATH = ['hostPath', 'path'];
 def('ka.req.volume.hostpath', 'Deprecated: "true" if a volume uses the host path given as key (a trailing * matches a prefix)', (ev, arg) => {
   const key = keyArg(arg);
   if (key === undefined) return undefined;
-  const paths = perItem(specItems(ev, 'volumes', undefined), 'hostPath', 'path') ?? [];
+  const paths = perItem(specItems(ev, 'volumes', undefined), HOST_PATH) ?? [];
   const prefix = key.endsWith('*') ? key.slice(0, -1) : undefined;
   return paths.some((p) => p === key || (prefix !== undefined && (p as string).startsWith(prefix))) ? 'true' : 'false';
 }, { arg: KEY });

@@ -28,8 +28,8 @@ export class TemplateError extends Error {
 
 export interface Rendered {
   output: string;
-  /** Every plain field the template names, in first-use order, with its value (undefined = missing). */
-  fields: Map<string, string | undefined>;
+  /** Every plain field the template names, in first-use order, with its value (null = missing): output_fields. */
+  fields: Record<string, string | null>;
   /** False when a value was missing and the template did not start with `*`. */
   complete: boolean;
 }
@@ -69,9 +69,10 @@ function collect(e: Expr, into: Expr[]): void {
   if (e.kind === 'field') into.push(e); else collect(e.inner, into);
 }
 
-function evaluate(e: Expr, resolve: Resolve): string | undefined {
-  if (e.kind === 'field') return resolve(e.field, e.arg);
-  const v = evaluate(e.inner, resolve);
+/** A field's value comes from `vals` (resolved once per render); transformers apply on top. */
+function evaluate(e: Expr, vals: Array<string | undefined>, slot: Map<Expr, number>): string | undefined {
+  if (e.kind === 'field') return vals[slot.get(e)!];
+  const v = evaluate(e.inner, vals, slot);
   if (v === undefined) return undefined;
   switch (e.fn) {
     case 'toupper': return v.toUpperCase();
@@ -110,21 +111,26 @@ export function compileTemplate(source: string): CompiledTemplate {
   const plain: Expr[] = [];
   for (const p of parts) if ('expr' in p) collect(p.expr, plain);
   const fieldKeys = [...new Set(plain.map((e) => e.text))];
+  // Each distinct field is resolved once per alert, for the text and for output_fields alike.
+  const uniq = fieldKeys.map((k) => plain.find((e) => e.text === k) as Extract<Expr, { kind: 'field' }>);
+  const slot = new Map<Expr, number>(plain.map((e) => [e, fieldKeys.indexOf(e.text)]));
 
   return {
     source,
     fieldKeys,
     render(resolve) {
+      const vals = new Array<string | undefined>(uniq.length);
+      for (let i = 0; i < uniq.length; i++) vals[i] = resolve(uniq[i].field, uniq[i].arg);
       let out = '';
       let complete = true;
       for (const p of parts) {
         if ('lit' in p) { out += p.lit; continue; }
-        let v = evaluate(p.expr, resolve);
+        let v = evaluate(p.expr, vals, slot);
         if (v === undefined) { complete = false; v = NA; }
         out += p.width ? v.slice(0, p.width).padEnd(p.width, ' ') : v;
       }
-      const fields = new Map<string, string | undefined>();
-      for (const e of plain) if (e.kind === 'field' && !fields.has(e.text)) fields.set(e.text, resolve(e.field, e.arg));
+      const fields: Record<string, string | null> = {};
+      for (let i = 0; i < uniq.length; i++) fields[fieldKeys[i]] = vals[i] ?? null;
       return { output: out, fields, complete: lenient || complete };
     },
   };

@@ -3,7 +3,7 @@
 // comparison per event, which made it the audit path's bottleneck. Only the shapes the audit rules
 // are made of get a fast form (and/or/not, exists, and string comparisons of a field against
 // literals); every other node is handed to the interpreter itself, so semantics cannot drift:
-// audit-compile.test.ts checks both agree on every upstream rule over generated events.
+// test/runtime/sources/k8saudit/matcher.test.ts checks both agree on every upstream rule over generated events.
 import { evaluate, type Getter } from '../../../compiler/interp/index.js';
 import { scalar } from '../../../compiler/interp/evaluate.js';
 import type { CmpOp, FieldRef, IrExpr } from '../../../compiler/ir/types.js';
@@ -48,13 +48,24 @@ function fastCompare(e: Extract<IrExpr, { k: 'cmp' }>, accessor: (ref: FieldRef)
   if (e.quant || e.lhs.k !== 'field' || !FAST_OPS.has(e.op)) return undefined;
   const items = e.rhs.k === 'list' ? e.rhs.items : [e.rhs];
   const rhs: string[] = [];
-  for (const i of items) { if (i.k !== 'literal' || typeof i.value !== 'string') return undefined; rhs.push(i.value); }
+  const other: FieldValue[] = [];
+  for (const i of items) {
+    if (i.k !== 'literal') return undefined;
+    if (typeof i.value === 'string') rhs.push(i.value);
+    else if (typeof i.value === 'bigint') other.push(i.value);
+    else return undefined;
+  }
   const op = e.op;
   const acc = accessor(e.lhs.ref);
   const multi = e.lhs.multi;
   // One left value against the right side, as the interpreter's compare() does.
   let one: (a: FieldValue) => boolean;
-  if (op === 'in' || op === 'intersects' || op === '=') {
+  if (other.length) {
+    // Numbers (the `jevt.rawtime = 0` of upstream's never_true macro): scalar() decides every pair.
+    if (rhs.length) return undefined;
+    const sop = op === '!=' ? '!=' : op === 'in' || op === 'intersects' || op === '=' ? '=' : op;
+    one = (a) => other.some((b) => scalar(sop, a, b));
+  } else if (op === 'in' || op === 'intersects' || op === '=') {
     const set = new Set(rhs);
     one = (a) => (typeof a === 'string' ? set.has(a) : rhs.some((b) => scalar('=', a, b)));
   } else if (op === '!=') {
@@ -67,7 +78,7 @@ function fastCompare(e: Extract<IrExpr, { k: 'cmp' }>, accessor: (ref: FieldRef)
   } else {
     one = (a) => rhs.some((b) => scalar(op, a, b));
   }
-  const equalAny = (a: FieldValue) => (typeof a === 'string' ? rhs.includes(a) : rhs.some((b) => scalar('=', a, b)));
+  const equalAny = (a: FieldValue) => (other.length ? other.some((b) => scalar('=', a, b)) : typeof a === 'string' ? rhs.includes(a) : rhs.some((b) => scalar('=', a, b)));
   return () => {
     const v = acc();
     if (v === undefined) return false;

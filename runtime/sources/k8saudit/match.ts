@@ -11,6 +11,7 @@ import type { FieldValue } from '../../../compiler/fields/types.js';
 import type { Getter } from '../../../compiler/interp/index.js';
 import type { FieldArg, FieldRef, IrExpr, IrRule, ValueExpr } from '../../../compiler/ir/types.js';
 import type { Resolve } from '../../alerts/template.js';
+import type { RuleInfo } from '../../alerts/alert.js';
 import type { Match } from '../../outputs/delivery.js';
 import type { CompiledRules } from '../../pipeline/rules.js';
 import { AuditExtractPlan, type SlotValue } from './extract.js';
@@ -71,23 +72,29 @@ function display(v: FieldValue | FieldValue[] | undefined, multi: boolean): stri
 }
 
 interface Lookup { ex: (ev: AuditEvent, a: FieldArg | undefined) => FieldValue | FieldValue[] | undefined; arg: FieldArg | undefined; multi: boolean }
-// Output templates name a fixed set of fields, so the name -> extractor lookups are kept.
-const lookups = new Map<string, Lookup | null>();
+// Output templates name a fixed set of fields, so the name -> extractor lookups are kept, by field
+// and then by argument (no key string is built per alert).
+const lookups = new Map<string, Map<string | undefined, Lookup | null>>();
 
 function lookup(field: string, arg: string | undefined): Lookup | null {
-  const k = arg === undefined ? field : `${field}[${arg}]`;
-  let l = lookups.get(k);
+  let byArg = lookups.get(field);
+  if (!byArg) lookups.set(field, (byArg = new Map()));
+  let l = byArg.get(arg);
   if (l !== undefined) return l;
+  l = findLookup(field, arg);
+  byArg.set(arg, l);
+  return l;
+}
+
+function findLookup(field: string, arg: string | undefined): Lookup | null {
   const table = fieldTable('k8s_audit')!;
   const found = lookupField(table, field);
   const ex = found && table.extractors.get(found.def.name);
   const key = found?.dotKey ?? arg;
-  l = !found || !ex ? null : {
+  return !found || !ex ? null : {
     ex, multi: !!found.def.multi,
     arg: key === undefined ? undefined : /^\d+$/.test(key) && found.def.arg?.kind !== 'key' ? { kind: 'index', value: Number(key) } : { kind: 'key', value: key },
   };
-  lookups.set(k, l);
-  return l;
 }
 
 /** Output-string resolution for one audit event over the k8s_audit field table. */
@@ -97,6 +104,8 @@ export function auditResolver(ev: AuditEvent): Resolve {
     return l ? display(l.ex(ev, l.arg), l.multi) : undefined;
   };
 }
+
+interface Candidate { cond: Cond; info: RuleInfo }
 
 export class AuditMatcher {
   readonly rules: IrRule[];
@@ -112,6 +121,9 @@ export class AuditMatcher {
   private readonly dispatchSlot: number;
   /** Per rule id: its condition as closures over this matcher's slots. */
   private readonly conds = new Map<number, Cond>();
+  /** What match() walks: the candidates of each resource with their condition and alert info at hand. */
+  private readonly runs = new Map<string, Candidate[]>();
+  private unpinnedRun: Candidate[] = [];
   private readonly dispatch: Accessor;
 
   constructor(private readonly compiled: CompiledRules) {
@@ -149,6 +161,9 @@ export class AuditMatcher {
     };
     this.dispatch = accessor(this.plan.slots[this.dispatchSlot].ref);
     for (const r of this.rules) this.conds.set(r.id, compileCondition(r.condition, accessor, this.get));
+    const run = (rules: IrRule[]): Candidate[] => rules.map((r) => ({ cond: this.conds.get(r.id)!, info: compiled.infos.get(r.id)! }));
+    for (const [v, rules] of this.byResource) this.runs.set(v, run(rules));
+    this.unpinnedRun = run(this.unpinned);
   }
 
   /** Rules an event with this resource can match, in load order. */
@@ -161,14 +176,15 @@ export class AuditMatcher {
     this.ev = ev;
     // Generation 0 marks "never filled"; start over before the counter outgrows the Uint32Array.
     if (++this.gen > 0xffff_ffff) { this.gen = 1; this.filled.fill(0); }
-    const rules = this.candidates(this.dispatch());
+    const resource = this.dispatch();
+    const run = (typeof resource === 'string' && this.runs.get(resource)) || this.unpinnedRun;
     let n = 0;
     let resolve: Resolve | undefined;
-    for (let i = 0; i < rules.length; i++) {
-      const r = rules[i];
-      if (!this.conds.get(r.id)!()) continue;
+    for (let i = 0; i < run.length; i++) {
+      const c = run[i];
+      if (!c.cond()) continue;
       n++;
-      onMatch({ rule: this.compiled.infos.get(r.id)!, timeNs: ev.ts, resolve: (resolve ??= auditResolver(ev)) });
+      onMatch({ rule: c.info, timeNs: ev.ts, resolve: (resolve ??= auditResolver(ev)) });
     }
     this.ev = undefined;
     return n;

@@ -20,7 +20,9 @@ test('template: fields, args, <NA>, trailing full stop, width and transformers',
   assert.equal(r.output, 'Opened /etc/shadow by cat (gp=bash flags=O_RDONLY|O_CLOEXEC ns=<NA>). [cat   |ro] CAT shadow');
   assert.deepEqual(t.fieldKeys, ['fd.name', 'proc.name', 'proc.aname[2]', 'evt.arg.flags', 'k8s.ns.name', 'user.name']);
   assert.equal(r.complete, true);
-  assert.equal(r.fields.get('k8s.ns.name'), undefined);
+  assert.equal(r.fields['k8s.ns.name'], null);
+  assert.equal(r.fields['proc.aname[2]'], 'bash');
+  assert.deepEqual(Object.keys(r.fields), t.fieldKeys);
   assert.equal(compileTemplate('x %fd.name.').render(resolve).output, 'x /etc/shadow.');
 });
 

@@ -90,7 +90,7 @@ test('upstream audit rules: the matcher raises exactly the rules the interpreter
   assert.ok(matched > 300, `generated events exercise the rules (${matched} matches)`);
 });
 
-test('rules outside the fast forms (quantifiers, globs, ints, field-to-field, transformers) still agree', () => {
+test('rules outside the string fast forms (quantifiers, globs, ints, field-to-field, transformers) still agree', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-audit-rules-'));
   try {
     const file = join(dir, 'r.yaml');
@@ -105,6 +105,9 @@ test('rules outside the fast forms (quantifiers, globs, ints, field-to-field, tr
       rule('ptr', 'jevt.value[/objectRef/resource] = ka.target.resource and ka.target.name exists'),
       rule('ne multi', 'ka.req.pod.containers.image != nginx'),
       rule('ends', 'ka.target.name endswith x or ka.uri.param[command] = sh'),
+      rule('int eq', 'jevt.rawtime = 0 and ka.verb = create'),
+      rule('int ne', 'jevt.rawtime != 0 or ka.verb = get'),
+      rule('int in', 'jevt.rawtime in (0, 1) and ka.target.resource = pods'),
     ].join(''));
     agreesWithInterpreter(compileRules([file]), 800);
   } finally { rmSync(dir, { recursive: true, force: true }); }
