@@ -26,6 +26,8 @@ export interface DispatcherStats {
 }
 
 const DEDUPE_WINDOW = 8192;
+/** Alerts per sendMany call: a few hundred lines make one write of tens of kilobytes. */
+const MAX_BATCH = 256;
 
 export class Dispatcher {
   readonly name: string;
@@ -135,21 +137,26 @@ export class Dispatcher {
         return;
       }
       if (this.delivered.has(item.id)) { this.consume(item, fromSpool); continue; }
+      // A sink that writes several alerts at once (one write for many lines) takes what the memory
+      // queue holds, in order; the spool is read one record at a time.
+      const batch = !fromSpool && this.sink.sendMany && this.mem.length > 1 ? this.takeBatch() : undefined;
       try {
-        await this.sink.send(item, this.abort.signal);
-        this.markDelivered(item.id);
-        this.stats.delivered++;
+        if (batch) await this.sink.sendMany!(batch, this.abort.signal);
+        else await this.sink.send(item, this.abort.signal);
+        for (const a of batch ?? [item]) this.markDelivered(a.id);
+        this.stats.delivered += batch ? batch.length : 1;
         this.failingSince = undefined;
         this.attempt = 0;
-        this.consume(item, fromSpool);
+        if (batch) this.consumeBatch(batch); else this.consume(item, fromSpool);
       } catch (err) {
         if (this.closed) return;
         this.stats.failures++;
         this.attempt++;
         this.o.onError?.(this.name, err);
+        const n = batch ? batch.length : 1;
         if (err instanceof PermanentError) {
-          this.consume(item, fromSpool);
-          this.stats.dropped++;
+          if (batch) this.consumeBatch(batch); else this.consume(item, fromSpool);
+          this.stats.dropped += n;
           this.attempt = 0;
           continue;
         }
@@ -158,8 +165,8 @@ export class Dispatcher {
         if (this.spool) {
           if (!this.spoolMode && now - this.failingSince >= (this.o.spool!.afterMs ?? 10_000)) { this.spill(); this.syncDepth(); }
         } else if (this.attempt > this.o.maxRetries) {
-          this.consume(item, false);
-          this.stats.dropped++;
+          if (batch) this.consumeBatch(batch); else this.consume(item, false);
+          this.stats.dropped += n;
           this.attempt = 0;
           continue;
         }
@@ -168,9 +175,23 @@ export class Dispatcher {
     }
   }
 
+  /** The head of the memory queue up to the first alert already delivered (that one is skipped on its own). */
+  private takeBatch(): Alert[] {
+    const n = Math.min(this.mem.length, MAX_BATCH);
+    let k = 1;
+    while (k < n && !this.delivered.has(this.mem[k].id)) k++;
+    return this.mem.slice(0, k);
+  }
+
   private consume(item: Alert, fromSpool: boolean): void {
     if (fromSpool) this.spool!.ack();
     else if (this.mem[0] === item) this.mem.shift();
+    this.syncDepth();
+  }
+
+  /** A batch leaves the queue only if it is still at its head (a spill while sending moved it to the spool). */
+  private consumeBatch(batch: Alert[]): void {
+    if (this.mem[0] === batch[0]) this.mem.splice(0, batch.length);
     this.syncDepth();
   }
 

@@ -15,6 +15,14 @@ export class StdoutSink implements Sink {
   readonly kind = 'stdout';
   constructor(private readonly format: LineFormat, private readonly out: Writable = process.stdout) {}
   send(a: Alert): Promise<void> { return writeLine(this.out, formatLine(a, this.format)); }
+  // stdout to a pipe is a synchronous write per call on Linux: one write for many lines.
+  sendMany(as: Alert[]): Promise<void> { return writeLine(this.out, lines(as, this.format)); }
+}
+
+function lines(as: Alert[], format: LineFormat): string {
+  let out = formatLine(as[0], format);
+  for (let i = 1; i < as.length; i++) out += '\n' + formatLine(as[i], format);
+  return out;
 }
 
 export class FileSink implements Sink {
@@ -37,6 +45,13 @@ export class FileSink implements Sink {
     // retry, so the error reported is the file's own reason rather than "stream destroyed".
     if (this.stream.destroyed) this.stream = this.open();
     return writeLine(this.stream, formatLine(a, this.format)).catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`${this.path}: ${e.code ?? e.message}`);
+    });
+  }
+
+  sendMany(as: Alert[]): Promise<void> {
+    if (this.stream.destroyed) this.stream = this.open();
+    return writeLine(this.stream, lines(as, this.format)).catch((e: NodeJS.ErrnoException) => {
       throw new Error(`${this.path}: ${e.code ?? e.message}`);
     });
   }

@@ -7,6 +7,8 @@ export interface Sink {
   readonly kind: string;
   /** Delivers one alert; rejects on failure so the dispatcher retries. */
   send(a: Alert, signal: AbortSignal): Promise<void>;
+  /** Delivers several alerts, in order, as one unit (all of them or, on rejection, none); optional. */
+  sendMany?(as: Alert[], signal: AbortSignal): Promise<void>;
   close?(): Promise<void>;
 }
 
