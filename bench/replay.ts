@@ -16,8 +16,6 @@ const { values: a, positionals } = parseArgs({ allowPositionals: true, options: 
 const root = new URL('../', import.meta.url).pathname;
 const rules = positionals.length ? positionals : [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
 const N = Number(a.events);
-// The agent's process environment as deploy/Dockerfile sets it (malloc arenas), unless given here.
-const IMAGE_ENV = { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
 
 /** Writes `n` records of the generated world (processes seeded by exec records as they come). */
 async function capture(path: string, n: number): Promise<number> {
@@ -41,7 +39,7 @@ async function capture(path: string, n: number): Promise<number> {
  */
 async function run(file: string): Promise<{ secs: number; peakMiB: number; steadyMiB: number; alerts: number }> {
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [`${root}bin/vigil.mjs`, 'replay', file, ...rules.flatMap((f) => ['-r', f])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...IMAGE_ENV } });
+  const child = spawn(process.execPath, [`${root}bin/vigil.mjs`, 'replay', file, ...rules.flatMap((f) => ['-r', f])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let alerts = 0, err = '';
   child.stdout.on('data', (d: Buffer) => { for (const b of d) if (b === 10) alerts++; });
   child.stderr.on('data', (d: Buffer) => { err += d; });
@@ -70,7 +68,7 @@ try {
   }
   const evps = (nFull - nSmall) / (bestFull.secs - bestSmall.secs);
   console.log(JSON.stringify({
-    bench: 'replay', rules: rules.map((f) => f.replace(root, '')), env: IMAGE_ENV, events: { full: nFull, small: nSmall },
+    bench: 'replay', rules: rules.map((f) => f.replace(root, '')), events: { full: nFull, small: nSmall },
     secs: { full: +bestFull.secs.toFixed(2), small: +bestSmall.secs.toFixed(2) }, alerts: bestFull.alerts,
     eventsPerSec: Math.round(evps), rssMiB: { peak: +bestFull.peakMiB.toFixed(1), steady: +bestFull.steadyMiB.toFixed(1) },
     goal: { eventsPerSec: 1_500_000, met: evps >= 1_500_000, steadyRssMiB: 100, rssMet: bestFull.steadyMiB < 100 },
