@@ -4,6 +4,7 @@
 // checked here (version, length, known type): a damaged or cut-off file is reported at the first
 // bad record, after every record before it has been handed over.
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createGunzip, constants, gunzipSync } from 'node:zlib';
 import { EVENT_SPECS, HDR, HDR_SIZE, RECORD_ALIGN, RECORD_VERSION } from '../../decode/schema.gen.js';
 import { decodeHeader, hasMagic, VcapError, type VcapHeader } from './format.js';
@@ -33,7 +34,10 @@ export function isVcapFile(path: string): boolean {
 
 export interface VcapStats { records: number; bytes: number }
 
-/** Called per chunk of whole records with the chunk's offset in the (decompressed) file; false stops. */
+/**
+ * Called per chunk of whole records with the chunk's offset in the (decompressed) file; false stops.
+ * The chunk's bytes are only valid during the call (the reader reuses its buffer).
+ */
 export type ChunkFn = (records: Uint8Array, offset: number) => boolean | void;
 
 export class VcapReader {
@@ -45,48 +49,98 @@ export class VcapReader {
     const file = this.path;
     let first: Uint8Array;
     try { first = head(file, 2); } catch (e) { throw new VcapError(file, undefined, `cannot open: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
-    const gz = isGzip(first);
-    const raw = createReadStream(file, { highWaterMark: this.chunkBytes });
-    const stream = gz ? raw.pipe(createGunzip({ chunkSize: 64 * 1024 })) : raw;
-    if (gz) raw.on('error', (e) => stream.destroy(e));
-    let carry: Uint8Array = new Uint8Array(0);
-    let base = 0; // file offset of carry[0]
-    let stopped = false;
+    this.base = 0;
     try {
-      for await (const c of stream as AsyncIterable<Buffer>) {
-        let buf: Uint8Array = carry.length ? concat(carry, c) : c;
-        if (!this.header) {
-          this.header = decodeHeader(file, buf);
-          if (!this.header) { carry = buf; continue; }
-          buf = buf.subarray(this.header.headerLen);
-          base = this.header.headerLen;
-        }
-        const end = this.walk(buf, base);
-        if (end > 0 && onChunk(buf.subarray(0, end), base) === false) { stopped = true; break; }
-        this.stats.bytes += end;
-        // Copy the partial tail: the stream may reuse the chunk's memory.
-        carry = buf.slice(end);
-        base += end;
-      }
+      return isGzip(first) ? await this.runGzip(onChunk) : await this.runPlain(onChunk);
     } catch (e) {
       if (e instanceof VcapError) throw e;
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR') {
-        throw new VcapError(file, undefined, `gzip data ${err.code === 'Z_BUF_ERROR' ? 'ends early (truncated file?)' : 'is damaged'} after ${base + carry.length} decompressed bytes, ${this.stats.records} records read`);
+        throw new VcapError(file, undefined, `gzip data ${err.code === 'Z_BUF_ERROR' ? 'ends early (truncated file?)' : 'is damaged'} after ${this.base} decompressed bytes, ${this.stats.records} records read`);
       }
       if (err.code) throw new VcapError(file, undefined, `cannot read: ${err.code}`);
       throw e;
+    }
+  }
+
+  /** File offset of the first byte not yet handed over. */
+  private base = 0;
+
+  /**
+   * Hands over the whole records at the start of `buf` (the file from `base` on; the file header
+   * first, once) and returns how many bytes it used, or -1 when onChunk asked to stop.
+   */
+  private consume(buf: Uint8Array, onChunk: ChunkFn): number {
+    let skip = 0;
+    if (!this.header) {
+      this.header = decodeHeader(this.path, buf);
+      if (!this.header) return 0;
+      skip = this.header.headerLen;
+      this.base = skip;
+    }
+    const body = buf.subarray(skip);
+    const end = this.walk(body, this.base);
+    if (end > 0 && onChunk(body.subarray(0, end), this.base) === false) return -1;
+    this.stats.bytes += end;
+    this.base += end;
+    return skip + end;
+  }
+
+  /** After the last chunk: what is left over is a cut-off header or record. */
+  private finish(rest: Uint8Array): VcapStats {
+    if (!this.header) throw new VcapError(this.path, 0, `truncated file header (${rest.length} bytes)`);
+    if (rest.length) {
+      const want = rest.length >= HDR_SIZE ? ` of ${new DataView(rest.buffer, rest.byteOffset).getUint32(HDR.len, true)}` : ` of at least ${HDR_SIZE}`;
+      throw new VcapError(this.path, this.base, `truncated record (${rest.length}${want} bytes) at the end of the file, after ${this.stats.records} whole records`);
+    }
+    return this.stats;
+  }
+
+  // A plain file is read into one buffer, reused: the cut-off record at the end of a read moves to
+  // the front and the next read lands after it. A fresh buffer per read (a read stream) plus a
+  // concatenation for the carry were two large allocations per chunk, which left the agent's
+  // malloc heap fragmented (tens of MB resident) and the GC chasing external memory.
+  // Chunks are only valid during onChunk (ChunkFn).
+  private async runPlain(onChunk: ChunkFn): Promise<VcapStats> {
+    const fh = await open(this.path, 'r');
+    try {
+      let buf = new Uint8Array(Math.max(this.chunkBytes, 1));
+      let have = 0;
+      let pos = 0;
+      for (;;) {
+        // A record (or header) larger than the buffer: grow it to make room.
+        if (have === buf.length) { const b = new Uint8Array(buf.length * 2); b.set(buf); buf = b; }
+        const { bytesRead } = await fh.read(buf, have, buf.length - have, pos);
+        if (bytesRead === 0) return this.finish(buf.subarray(0, have));
+        pos += bytesRead;
+        have += bytesRead;
+        const used = this.consume(buf.subarray(0, have), onChunk);
+        if (used < 0) return this.stats;
+        buf.copyWithin(0, used, have);
+        have -= used;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async runGzip(onChunk: ChunkFn): Promise<VcapStats> {
+    const raw = createReadStream(this.path, { highWaterMark: this.chunkBytes });
+    const stream = raw.pipe(createGunzip({ chunkSize: 64 * 1024 }));
+    raw.on('error', (e) => stream.destroy(e));
+    let carry: Uint8Array = new Uint8Array(0);
+    try {
+      for await (const c of stream as AsyncIterable<Buffer>) {
+        const buf: Uint8Array = carry.length ? concat(carry, c) : c;
+        const used = this.consume(buf, onChunk);
+        if (used < 0) return this.stats;
+        carry = buf.slice(used);
+      }
     } finally {
       stream.destroy();
       raw.destroy();
     }
-    if (stopped) return this.stats;
-    if (!this.header) throw new VcapError(file, 0, `truncated file header (${carry.length} bytes)`);
-    if (carry.length) {
-      const want = carry.length >= HDR_SIZE ? ` of ${new DataView(carry.buffer, carry.byteOffset).getUint32(HDR.len, true)}` : ` of at least ${HDR_SIZE}`;
-      throw new VcapError(file, base, `truncated record (${carry.length}${want} bytes) at the end of the file, after ${this.stats.records} whole records`);
-    }
-    return this.stats;
+    return this.finish(carry);
   }
 
   /** Where the whole, plausible records of `buf` end; throws VcapError at the first bad one. */
