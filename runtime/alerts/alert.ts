@@ -71,12 +71,21 @@ export function rfc3339Nano(ns: bigint): string {
     `${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${frac.toString().padStart(9, '0')}Z`;
 }
 
+// Alerts come in bursts within the same second: its clock text is kept from the last call (the
+// local-zone conversion is the costly part).
+let clockSec = -1n, clockUtc = false, clockText = '';
+
 /** Falco's evt.time: HH:MM:SS.nnnnnnnnn in the chosen zone. */
 export function clockTime(ns: bigint, utc: boolean): string {
-  const d = new Date(Number(ns / 1_000_000n));
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
-  const [h, m, s] = utc ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()] : [d.getHours(), d.getMinutes(), d.getSeconds()];
-  return `${pad(h)}:${pad(m)}:${pad(s)}.${frac}`;
+  const sec = ns / 1_000_000_000n;
+  if (sec !== clockSec || utc !== clockUtc) {
+    const d = new Date(Number(sec) * 1000);
+    const [h, m, s] = utc ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()] : [d.getHours(), d.getMinutes(), d.getSeconds()];
+    clockText = `${pad(h)}:${pad(m)}:${pad(s)}`;
+    clockSec = sec;
+    clockUtc = utc;
+  }
+  return `${clockText}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
 }
 
 /** Falco's evt.time.iso8601 form used with time_format_iso_8601: 2026-11-22T22:14:48.123456789+0000. */

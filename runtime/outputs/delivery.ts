@@ -5,7 +5,7 @@ import { hostname as osHostname } from 'node:os';
 import { makeAlert, type Alert, type RuleInfo } from '../alerts/alert.js';
 import { RuleRateLimiter } from '../alerts/ratelimit.js';
 import type { Resolve } from '../alerts/template.js';
-import type { AgentMetrics } from '../ops/metrics.js';
+import type { AgentMetrics, Series } from '../ops/metrics.js';
 import type { Dispatcher } from './dispatcher.js';
 import { FileSink } from './stream.js';
 
@@ -13,6 +13,9 @@ export interface Match { rule: RuleInfo; timeNs: bigint; resolve: Resolve }
 
 export class Delivery {
   private readonly hostname: string;
+  // The match counter of each rule, found once: the label lookup (escaping, joining) cost more than
+  // the rest of counting on the alert path. Weak: a reload's new rule objects replace the old.
+  private readonly matchSeries = new WeakMap<RuleInfo, Series>();
 
   constructor(
     readonly dispatchers: Dispatcher[],
@@ -26,7 +29,9 @@ export class Delivery {
 
   /** Called by the pipeline per matching event. Never awaits: outputs run on their own. */
   onMatch(m: Match): Alert | undefined {
-    this.metrics.ruleMatches.with({ rule: m.rule.name }).inc();
+    let matches = this.matchSeries.get(m.rule);
+    if (!matches) this.matchSeries.set(m.rule, (matches = this.metrics.ruleMatches.with({ rule: m.rule.name })));
+    matches.inc();
     if (this.limiter && !this.limiter.allow(m.rule.name)) { this.metrics.alertsSuppressed.with({ rule: m.rule.name }).inc(); return undefined; }
     const a = makeAlert(m.rule, m.timeNs, this.hostname, m.resolve);
     for (const d of this.dispatchers) d.enqueue(a);

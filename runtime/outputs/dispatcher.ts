@@ -45,6 +45,8 @@ export class Dispatcher {
   private readonly abort = new AbortController();
   private wake?: () => void;
   private readonly delivered = new Set<string>();
+  private readonly deliveredRing: Array<string | undefined> = new Array(DEDUPE_WINDOW).fill(undefined);
+  private ringAt = 0;
   private readonly o: Required<Omit<DispatcherOptions, 'spool' | 'onError' | 'minPriority'>> & DispatcherOptions;
 
   constructor(readonly sink: Sink, opts: DispatcherOptions) {
@@ -196,8 +198,13 @@ export class Dispatcher {
   }
 
   private markDelivered(id: string): void {
+    // The window forgets the oldest id; a ring of the ids in order says which one without making
+    // an iterator over the set per alert.
+    const old = this.deliveredRing[this.ringAt];
+    if (old !== undefined) this.delivered.delete(old);
+    this.deliveredRing[this.ringAt] = id;
+    this.ringAt = (this.ringAt + 1) % DEDUPE_WINDOW;
     this.delivered.add(id);
-    if (this.delivered.size > DEDUPE_WINDOW) this.delivered.delete(this.delivered.values().next().value!);
   }
 
   private sleep(ms: number): Promise<void> {

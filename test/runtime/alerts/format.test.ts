@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileTemplate, TemplateError } from '../../../runtime/alerts/template.js';
-import { makeAlert, rfc3339Nano } from '../../../runtime/alerts/alert.js';
+import { clockTime, makeAlert, rfc3339Nano } from '../../../runtime/alerts/alert.js';
 import { jsonLine, textLine } from '../../../runtime/alerts/format.js';
 import { decodeAlert, encodeAlert } from '../../../runtime/alerts/proto.js';
 import { meetsMinimum, parsePriority } from '../../../runtime/alerts/priority.js';
@@ -83,4 +83,27 @@ test('template property: literal text survives and each field reference is repla
     assert.deepEqual(t.fieldKeys, [f]);
     assert.equal(r.complete, v !== undefined);
   }), { numRuns: 300 });
+});
+
+test('clock time: the per-second cache agrees with a fresh computation, across seconds and zones', async (t) => {
+  const fc = (await import('fast-check')).default;
+  const direct = (ns: bigint, utc: boolean) => {
+    const d = new Date(Number(ns / 1_000_000n));
+    const p = (n: number) => String(n).padStart(2, '0');
+    const [h, m, s] = utc ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()] : [d.getHours(), d.getMinutes(), d.getSeconds()];
+    return `${p(h)}:${p(m)}:${p(s)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
+  };
+  // A zone off UTC by a fraction of an hour, so local and UTC texts differ whatever the machine's zone.
+  const tz = process.env.TZ;
+  process.env.TZ = 'Asia/Kolkata';
+  t.after(() => { if (tz === undefined) delete process.env.TZ; else process.env.TZ = tz; });
+  const ns = fc.bigInt({ min: 0n, max: 4_102_444_800_000_000_000n });
+  // Pairs of calls in the same second and in others, both zones, so a stale cached second shows.
+  fc.assert(fc.property(ns, ns, fc.boolean(), fc.bigInt({ min: 0n, max: 999_999_999n }), (a, b, utc, frac) => {
+    const sameSecond = a - (a % 1_000_000_000n) + frac;
+    for (const [t, u] of [[a, utc], [sameSecond, utc], [b, utc], [a, !utc], [sameSecond, utc]] as const) {
+      if (clockTime(t, u) !== direct(t, u)) return false;
+    }
+    return true;
+  }), { numRuns: 500 });
 });
