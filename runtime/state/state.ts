@@ -7,6 +7,7 @@ import type { DecodedRecord } from '../decode/record.js';
 import { ContainerTable } from './containers.js';
 import { applyBind, applyTuple, familyType, resolvePath } from './fd-names.js';
 import { blankThread, DEFAULT_LIMITS, ThreadTable, type TableLimits } from './threads.js';
+import { oldestKey } from './bounded-map.js';
 import { UserTable } from './users.js';
 
 const enum K { NONE, OPEN, SOCKET, CONNECT, ACCEPT, BIND, DUP, CLOSE, CLONE, EXEC, EXIT, CHDIR, FCHDIR, SETUID, SETGID, MEMFD, PIPE }
@@ -70,7 +71,7 @@ export class State {
     const h = rec.header;
     const spec = EVENTS_BY_ID.get(h.type);
     if (spec?.enterParams) {
-      if (h.dir === ENTER) { this.pendingEnter.set(h.tid, { type: h.type, params: rec.params }); if (this.pendingEnter.size > 65536) this.pendingEnter.delete(this.pendingEnter.keys().next().value as number); return; }
+      if (h.dir === ENTER) { this.pendingEnter.set(h.tid, { type: h.type, params: rec.params }); if (this.pendingEnter.size > 65536) this.pendingEnter.delete(oldestKey(this.pendingEnter) as number); return; }
       const pend = this.pendingEnter.get(h.tid);
       if (pend && h.dir === EXIT_DIR) {
         this.pendingEnter.delete(h.tid);

@@ -1,7 +1,7 @@
 // The thread table: one ThreadInfo per tid, bounded with LRU eviction. Threads of a process share
 // the fd table of its main thread (tid == pid), as they do in the kernel.
 import type { FdInfo, ThreadInfo } from '../../schema/model.js';
-import { BoundedMap } from './bounded-map.js';
+import { BoundedMap, oldestKey } from './bounded-map.js';
 
 export interface TableLimits { threads: number; fdsPerProcess: number }
 export const DEFAULT_LIMITS: TableLimits = { threads: 131072, fdsPerProcess: 4096 };
@@ -28,7 +28,7 @@ export class ThreadTable {
   setFd(t: ThreadInfo, fd: FdInfo): void {
     const m = this.fds(t);
     if (!m.has(fd.num) && m.size >= this.limits.fdsPerProcess) {
-      m.delete(m.keys().next().value as number); this.fdEvictions++;
+      m.delete(oldestKey(m) as number); this.fdEvictions++;
     }
     m.set(fd.num, fd);
   }

@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Event } from '../../../schema/model.js';
 import type { DecodedRecord } from '../../decode/record.js';
 import { State } from '../../state/state.js';
+import { oldestKey } from '../../state/bounded-map.js';
 import type { StateSeeds } from '../../filter/seed.js';
 import { blocksFrom, blocksOf, DEFAULT_MAX_BLOCK, SHB, type Block } from './blocks.js';
 import { decodeEvent, EVENT_BLOCKS, type ScapEvent } from './decode-event.js';
@@ -87,7 +88,7 @@ export class ScapReplay {
         this.stats.enters++;
         if (this.pending.has(ev.tid)) this.stats.orphanEnters++;
         this.pending.delete(ev.tid);
-        if (this.pending.size >= this.maxPending) { this.pending.delete(this.pending.keys().next().value as number); this.stats.orphanEnters++; }
+        if (this.pending.size >= this.maxPending) { this.pending.delete(oldestKey(this.pending) as number); this.stats.orphanEnters++; }
         this.pending.set(ev.tid, ev);
         return null;
       }
