@@ -5,12 +5,12 @@
 //   rules for its resource plus the ones that pin none;
 // - extraction: each field+argument the rules read has a slot in an AuditExtractPlan and is
 //   extracted at most once per event, on first use (rules that fail early never pay for the rest).
-import { fieldTable, lookupField } from '../../../compiler/fields/index.js';
 import { k8sAuditFields, type AuditEvent } from '../../../compiler/fields/k8saudit.js';
 import type { FieldValue } from '../../../compiler/fields/types.js';
 import type { Getter } from '../../../compiler/interp/index.js';
-import type { FieldArg, FieldRef, IrExpr, IrRule, ValueExpr } from '../../../compiler/ir/types.js';
+import type { FieldRef, IrExpr, IrRule, ValueExpr } from '../../../compiler/ir/types.js';
 import type { Resolve } from '../../alerts/template.js';
+import { fieldLookup } from '../../filter/resolve.js';
 import type { RuleInfo } from '../../alerts/alert.js';
 import type { Match } from '../../outputs/delivery.js';
 import type { CompiledRules } from '../../pipeline/rules.js';
@@ -71,36 +71,10 @@ function display(v: FieldValue | FieldValue[] | undefined, multi: boolean): stri
   return list.length ? `(${list.map(one).join(',')})` : undefined;
 }
 
-interface Lookup { ex: (ev: AuditEvent, a: FieldArg | undefined) => FieldValue | FieldValue[] | undefined; arg: FieldArg | undefined; multi: boolean }
-// Output templates name a fixed set of fields, so the name -> extractor lookups are kept, by field
-// and then by argument (no key string is built per alert).
-const lookups = new Map<string, Map<string | undefined, Lookup | null>>();
-
-function lookup(field: string, arg: string | undefined): Lookup | null {
-  let byArg = lookups.get(field);
-  if (!byArg) lookups.set(field, (byArg = new Map()));
-  let l = byArg.get(arg);
-  if (l !== undefined) return l;
-  l = findLookup(field, arg);
-  byArg.set(arg, l);
-  return l;
-}
-
-function findLookup(field: string, arg: string | undefined): Lookup | null {
-  const table = fieldTable('k8s_audit')!;
-  const found = lookupField(table, field);
-  const ex = found && table.extractors.get(found.def.name);
-  const key = found?.dotKey ?? arg;
-  return !found || !ex ? null : {
-    ex, multi: !!found.def.multi,
-    arg: key === undefined ? undefined : /^\d+$/.test(key) && found.def.arg?.kind !== 'key' ? { kind: 'index', value: Number(key) } : { kind: 'key', value: key },
-  };
-}
-
 /** Output-string resolution for one audit event over the k8s_audit field table. */
 export function auditResolver(ev: AuditEvent): Resolve {
   return (field, arg) => {
-    const l = lookup(field, arg);
+    const l = fieldLookup('k8s_audit', field, arg);
     return l ? display(l.ex(ev, l.arg), l.multi) : undefined;
   };
 }
