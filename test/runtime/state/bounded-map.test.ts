@@ -15,7 +15,7 @@ const op = fc.oneof(
 );
 
 test('BoundedMap evicts the least recently touched key, as a model says, through long churn', () => {
-  fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), fc.array(op, { maxLength: 3000 }), (cap, ops) => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), fc.array(op, { minLength: 1000, maxLength: 3000 }), (cap, ops) => {
     const evicted: number[] = [];
     const m = new BoundedMap<number, number>(cap, (k) => evicted.push(k));
     let model: number[] = []; // keys, oldest first
@@ -39,11 +39,11 @@ test('BoundedMap evicts the least recently touched key, as a model says, through
     }
     assert.deepEqual(evicted, want);
     assert.deepEqual([...m.entries()].map(([k]) => k), model);
-  }), { numRuns: 300 });
+  }), { numRuns: 100 });
 });
 
 test('oldestKey on a plain Map is its first key, whatever was deleted and re-added before', () => {
-  fc.assert(fc.property(fc.array(op, { maxLength: 2000 }), (ops) => {
+  fc.assert(fc.property(fc.array(op, { minLength: 1000, maxLength: 2000 }), (ops) => {
     const m = new Map<number, number>();
     for (const o of ops) {
       if (o.k === 'set' || o.k === 'get') m.set(o.key, o.key);
@@ -57,5 +57,5 @@ test('oldestKey on a plain Map is its first key, whatever was deleted and re-add
       }
       if (!m.size) assert.equal(oldestKey(m), undefined);
     }
-  }), { numRuns: 300 });
+  }), { numRuns: 100 });
 });
