@@ -113,6 +113,7 @@ export class WasmDetector implements SeededDetector {
       const type = v.getUint16(off + HDR.type, true);
       const len = v.getUint32(off + HDR.len, true);
       const hit = m < this.mLen && this.mIdx[m] === index;
+      if (!hit && !restTypes[type] && STATE_TYPES[type] && st.applyQuick(v, off)) { off += len; continue; }
       if (hit || STATE_TYPES[type] || restTypes[type]) {
         const rec = decodeRecord(buf, off);
         st.apply(rec);

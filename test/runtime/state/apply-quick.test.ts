@@ -1,0 +1,47 @@
+// State.applyQuick (a close or an exit read in place) against apply() on the decoded record: two
+// states fed the same random sequences, one taking the quick path wherever it accepts, must hold
+// the same threads and fds and build the same events, including for a close right after a quick
+// one and for records the quick path must refuse (unknown threads, failed or odd closes).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { EVENTS_BY_NAME } from '../../../schema/events.js';
+import type { ParamValue } from '../../../schema/model.js';
+import { decodeRecord, encodeRecord } from '../../../runtime/decode/record.js';
+import { State } from '../../../runtime/state/state.js';
+
+const rec = (name: string, tid: number, params: Record<string, ParamValue>) =>
+  encodeRecord({ type: EVENTS_BY_NAME.get(name)!.id, tid, pid: tid, comm: 'p' }, params);
+
+const op = fc.oneof(
+  fc.record({ k: fc.constant('open'), tid: fc.integer({ min: 1, max: 6 }), fd: fc.integer({ min: 0, max: 8 }) }),
+  fc.record({ k: fc.constant('close'), tid: fc.integer({ min: 1, max: 9 }), fd: fc.integer({ min: -1, max: 8 }), res: fc.constantFrom<ParamValue>(0, 0, -9, null) }),
+  fc.record({ k: fc.constant('clone'), tid: fc.integer({ min: 1, max: 6 }), child: fc.integer({ min: 7, max: 9 }) }),
+  fc.record({ k: fc.constant('procexit'), tid: fc.integer({ min: 1, max: 9 }) }),
+);
+
+const snapshot = (s: State) => [...s.threads.map.entries()].map(([tid, t]) => [tid, t.comm, [...(t.fds ?? new Map()).entries()].map(([n, f]) => [n, f.name])]);
+
+test('applyQuick leaves the state as apply() does', () => {
+  let quick = 0;
+  fc.assert(fc.property(fc.array(op, { minLength: 40, maxLength: 120 }), (ops) => {
+    const a = new State(), b = new State();
+    let n = 0;
+    for (const o of ops) {
+      const bytes = o.k === 'open' ? rec('open', o.tid, { fd: o.fd, name: `/f${o.fd}`, flags: 0 })
+        : o.k === 'close' ? rec('close', o.tid, { res: o.res, fd: o.fd })
+        : o.k === 'clone' ? rec('clone', o.tid, { res: o.child, tid: o.tid, pid: o.tid, ptid: 0, exe: 'p', args: [], cwd: '/', comm: 'p', flags: 0 })
+        : rec('procexit', o.tid, { status: 0 });
+      const r = decodeRecord(bytes, 0);
+      a.apply(r);
+      const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (b.applyQuick(v, 0)) quick++; else b.apply(decodeRecord(bytes, 0));
+      assert.deepEqual(snapshot(b), snapshot(a));
+      // the event a rule match would build from this record (a close names the fd it closed)
+      const ea = a.toEvent(r, ++n), eb = b.toEvent(decodeRecord(bytes, 0), n);
+      assert.equal(eb.fd?.name, ea.fd?.name);
+      assert.equal(eb.thread.tid, ea.thread.tid);
+    }
+  }), { numRuns: 300 });
+  assert.ok(quick > 1000, `the quick path was taken (${quick} times)`);
+});
