@@ -20,7 +20,8 @@ const op = fc.oneof(
 );
 
 test('random open/close/dup2/clone/exit sequences stay within the limits', () => {
-  fc.assert(fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+  let evicted = 0;
+  fc.assert(fc.property(fc.array(op, { minLength: 50, maxLength: 200 }), (ops) => {
     const s = new State({ limits: { threads: 8, fdsPerProcess: 5 } });
     let n = 0;
     for (const o of ops) {
@@ -38,5 +39,16 @@ test('random open/close/dup2/clone/exit sequences stay within the limits', () =>
       }
       if (o.k === 'open' && o.fd >= 0) assert.equal(e.fd?.name, `/f${o.fd}`);
     }
+    evicted += s.threads.evictions;
   }), { numRuns: 200 });
+  // the sequences are long enough to reach the thread limit, so that bound above was tested
+  assert.ok(evicted > 0, `thread limit reached (${evicted} evictions)`);
+});
+
+test('a process at its fd limit forgets its oldest descriptors first', () => {
+  const s = new State({ limits: { threads: 8, fdsPerProcess: 5 } });
+  for (let fd = 3; fd < 33; fd++) s.apply(mk('open', 7, { fd, name: `/f${fd}`, flags: 0 }));
+  const fds = s.threads.fds(s.threads.get(7)!);
+  assert.deepEqual([...fds.keys()], [28, 29, 30, 31, 32]);
+  assert.equal(s.threads.fdEvictions, 25);
 });
