@@ -154,6 +154,19 @@ export function decodeRecord(buf: Uint8Array, off: number): DecodedRecord {
   return { header, params, paramOrder };
 }
 
+/**
+ * An i64 parameter read in place, for state updates that need nothing else of a record: its value
+ * (exact below 2^53), NaN when the record lacks it or the producer left it empty (what a decoded
+ * null reads as), undefined when the parameter table is not sound, for decodeRecord to report.
+ */
+export function i64ParamAt(v: DataView, off: number, i: number): number | undefined {
+  const len = v.getUint32(off + HDR.len, true), n = v.getUint8(off + HDR.nparams);
+  if (i >= n) return NaN;
+  const e = off + HDR_SIZE + i * PARAM_ENTRY_SIZE, po = v.getUint16(e, true), pl = v.getUint16(e + 2, true);
+  if (po < HDR_SIZE + n * PARAM_ENTRY_SIZE || po + pl > len || (pl !== 0 && pl !== 8)) return undefined;
+  return pl === 0 ? NaN : v.getInt32(off + po + 4, true) * 4294967296 + v.getUint32(off + po, true);
+}
+
 /** Iterates the records of a buffer holding whole records back to back. */
 export function* records(buf: Uint8Array): Generator<{ offset: number; record: DecodedRecord }> {
   for (let off = 0; off < buf.length;) {

@@ -149,7 +149,7 @@ export class Dispatcher {
         this.stats.delivered += batch ? batch.length : 1;
         this.failingSince = undefined;
         this.attempt = 0;
-        if (batch) this.consumeBatch(batch); else this.consume(item, fromSpool);
+        this.consumeSent(item, batch, fromSpool);
       } catch (err) {
         if (this.closed) return;
         this.stats.failures++;
@@ -157,7 +157,7 @@ export class Dispatcher {
         this.o.onError?.(this.name, err);
         const n = batch ? batch.length : 1;
         if (err instanceof PermanentError) {
-          if (batch) this.consumeBatch(batch); else this.consume(item, fromSpool);
+          this.consumeSent(item, batch, fromSpool);
           this.stats.dropped += n;
           this.attempt = 0;
           continue;
@@ -167,7 +167,7 @@ export class Dispatcher {
         if (this.spool) {
           if (!this.spoolMode && now - this.failingSince >= (this.o.spool!.afterMs ?? 10_000)) { this.spill(); this.syncDepth(); }
         } else if (this.attempt > this.o.maxRetries) {
-          if (batch) this.consumeBatch(batch); else this.consume(item, false);
+          this.consumeSent(item, batch, false);
           this.stats.dropped += n;
           this.attempt = 0;
           continue;
@@ -191,8 +191,9 @@ export class Dispatcher {
     this.syncDepth();
   }
 
-  /** A batch leaves the queue only if it is still at its head (a spill while sending moved it to the spool). */
-  private consumeBatch(batch: Alert[]): void {
+  /** What one send took leaves the queue; a batch only if still at its head (a spill while sending moved it to the spool). */
+  private consumeSent(item: Alert, batch: Alert[] | undefined, fromSpool: boolean): void {
+    if (!batch) return this.consume(item, fromSpool);
     if (this.mem[0] === batch[0]) this.mem.splice(0, batch.length);
     this.syncDepth();
   }

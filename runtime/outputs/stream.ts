@@ -14,7 +14,7 @@ function writeLine(w: Writable, line: string): Promise<void> {
 export class StdoutSink implements Sink {
   readonly kind = 'stdout';
   constructor(private readonly format: LineFormat, private readonly out: Writable = process.stdout) {}
-  send(a: Alert): Promise<void> { return writeLine(this.out, formatLine(a, this.format)); }
+  send(a: Alert): Promise<void> { return this.sendMany([a]); }
   // stdout to a pipe is a synchronous write per call on Linux: one write for many lines.
   sendMany(as: Alert[]): Promise<void> { return writeLine(this.out, lines(as, this.format)); }
 }
@@ -40,16 +40,11 @@ export class FileSink implements Sink {
     return s;
   }
 
-  send(a: Alert): Promise<void> {
-    // A stream that failed (the file could not be opened, the disk filled) is opened afresh for the
-    // retry, so the error reported is the file's own reason rather than "stream destroyed".
-    if (this.stream.destroyed) this.stream = this.open();
-    return writeLine(this.stream, formatLine(a, this.format)).catch((e: NodeJS.ErrnoException) => {
-      throw new Error(`${this.path}: ${e.code ?? e.message}`);
-    });
-  }
+  send(a: Alert): Promise<void> { return this.sendMany([a]); }
 
   sendMany(as: Alert[]): Promise<void> {
+    // A stream that failed (the file could not be opened, the disk filled) is opened afresh for the
+    // retry, so the error reported is the file's own reason rather than "stream destroyed".
     if (this.stream.destroyed) this.stream = this.open();
     return writeLine(this.stream, lines(as, this.format)).catch((e: NodeJS.ErrnoException) => {
       throw new Error(`${this.path}: ${e.code ?? e.message}`);

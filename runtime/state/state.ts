@@ -3,8 +3,8 @@
 // Event, only for matched events and the reference interpreter.
 import { EVENTS_BY_ID, EVENTS_BY_NAME } from '../../schema/events.js';
 import type { Event, FdInfo, ParamValue, SockAddr, SockTuple, ThreadInfo } from '../../schema/model.js';
-import type { DecodedRecord } from '../decode/record.js';
-import { HDR, HDR_SIZE, PARAM_ENTRY_SIZE, RECORD_VERSION } from '../decode/schema.gen.js';
+import { i64ParamAt, type DecodedRecord } from '../decode/record.js';
+import { HDR, RECORD_VERSION } from '../decode/schema.gen.js';
 import { ContainerTable } from './containers.js';
 import { applyBind, applyTuple, familyType, resolvePath } from './fd-names.js';
 import { blankThread, DEFAULT_LIMITS, ThreadTable, type TableLimits } from './threads.js';
@@ -22,6 +22,10 @@ const byName: Array<[string, K]> = [
   ['setuid', K.SETUID], ['setreuid', K.SETUID], ['setresuid', K.SETUID], ['setgid', K.SETGID], ['setregid', K.SETGID], ['setresgid', K.SETGID],
 ];
 for (const [n, k] of byName) { const e = EVENTS_BY_NAME.get(n); if (e) KIND[e.id] = k; }
+
+// Where a close record keeps what applyQuick reads, from the schema.
+const paramIndex = (event: string, name: string) => EVENTS_BY_NAME.get(event)!.params.findIndex((p) => p.name === name);
+const CLOSE_RES = paramIndex('close', 'res'), CLOSE_FD = paramIndex('close', 'fd');
 
 const O_CLOEXEC = 0o2000000;
 const O_DIRECTORY = 0o200000;
@@ -76,20 +80,9 @@ export class State {
   applyQuick(v: DataView, off: number): boolean {
     const kind = KIND[v.getUint16(off + HDR.type, true)];
     if ((kind !== K.CLOSE && kind !== K.EXIT) || v.getUint16(off + HDR.version, true) !== RECORD_VERSION) return false;
-    let res = NaN, fd = NaN;
-    if (kind === K.CLOSE) {
-      // close: (res, fd), both i64; an empty parameter is null, which apply() reads as NaN too
-      const len = v.getUint32(off + HDR.len, true), n = v.getUint8(off + HDR.nparams);
-      for (let i = 0; i < 2 && i < n; i++) {
-        const e = off + HDR_SIZE + i * PARAM_ENTRY_SIZE, po = v.getUint16(e, true), pl = v.getUint16(e + 2, true);
-        if (po < HDR_SIZE + n * PARAM_ENTRY_SIZE || po + pl > len || (pl !== 0 && pl !== 8)) return false;
-        const x = pl === 0 ? NaN : v.getInt32(off + po + 4, true) * 4294967296 + v.getUint32(off + po, true);
-        if (i === 0) res = x; else fd = x;
-      }
-    }
-    // apply()'s own start; repeating it when apply() takes over is harmless
-    if (this.exitedTid >= 0) { this.threads.remove(this.exitedTid); this.exitedTid = -1; }
-    this.lastClosed = undefined;
+    const res = kind === K.CLOSE ? i64ParamAt(v, off, CLOSE_RES) : NaN, fd = kind === K.CLOSE ? i64ParamAt(v, off, CLOSE_FD) : NaN;
+    if (res === undefined || fd === undefined) return false;
+    this.settlePrevious(); // repeated by apply() when it takes over, harmlessly
     const tid = v.getUint32(off + HDR.tid, true);
     const t = this.threads.get(tid);
     if (!t) return false; // apply() makes the thread from the header
@@ -101,9 +94,14 @@ export class State {
     return true;
   }
 
-  apply(rec: DecodedRecord): void {
+  /** What the previous record left for this one: its exited thread goes, its closed fd is forgotten. */
+  private settlePrevious(): void {
     if (this.exitedTid >= 0) { this.threads.remove(this.exitedTid); this.exitedTid = -1; }
     this.lastClosed = undefined;
+  }
+
+  apply(rec: DecodedRecord): void {
+    this.settlePrevious();
     const h = rec.header;
     const spec = EVENTS_BY_ID.get(h.type);
     if (spec?.enterParams) {

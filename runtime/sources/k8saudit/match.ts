@@ -14,7 +14,7 @@ import { fieldLookup } from '../../filter/resolve.js';
 import type { RuleInfo } from '../../alerts/alert.js';
 import type { Match } from '../../outputs/delivery.js';
 import type { CompiledRules } from '../../pipeline/rules.js';
-import { AuditExtractPlan, type SlotValue } from './extract.js';
+import { AuditExtractPlan } from './extract.js';
 import { compileCondition, type Accessor, type Cond } from './compile.js';
 
 const DISPATCH_FIELD = 'ka.target.resource';
@@ -89,18 +89,18 @@ export class AuditMatcher {
   private readonly filled: Uint32Array;
   private gen = 0;
   private ev: AuditEvent | undefined;
-  private readonly byResource = new Map<string, IrRule[]>();
-  private readonly unpinned: IrRule[] = [];
   private readonly get: Getter;
   private readonly dispatchSlot: number;
-  /** Per rule id: its condition as closures over this matcher's slots. */
-  private readonly conds = new Map<number, Cond>();
-  /** What match() walks: the candidates of each resource with their condition and alert info at hand. */
+  /**
+   * What match() walks, in load order (rule id, the order Falco reports one event's matches in):
+   * per dispatch value the rules that pin it or none, and the rules that pin none for the rest;
+   * each with its condition (closures over this matcher's slots) and alert info at hand.
+   */
   private readonly runs = new Map<string, Candidate[]>();
-  private unpinnedRun: Candidate[] = [];
+  private readonly unpinnedRun: Candidate[];
   private readonly dispatch: Accessor;
 
-  constructor(private readonly compiled: CompiledRules) {
+  constructor(compiled: CompiledRules) {
     this.rules = compiled.rules.filter((r) => r.source === 'k8s_audit');
     const refs = this.rules.flatMap((r) => refsOf(r.condition, []));
     const dispatchRef: FieldRef = { field: DISPATCH_FIELD, type: 'string', multi: false, span: { file: '', start: { line: 0, col: 0, offset: 0 }, end: { line: 0, col: 0, offset: 0 } } };
@@ -108,13 +108,6 @@ export class AuditMatcher {
     for (const r of refs) this.slotByRef.set(r, this.plan.slotOf(r.field, r.arg));
     this.dispatchSlot = this.plan.slotOf(DISPATCH_FIELD);
     this.filled = new Uint32Array(this.plan.slots.length);
-
-    const pins = new Map<IrRule, Set<string> | null>(this.rules.map((r) => [r, pinned(r.condition)]));
-    const values = new Set<string>();
-    for (const p of pins.values()) if (p) for (const v of p) values.add(v);
-    for (const r of this.rules) if (!pins.get(r)) this.unpinned.push(r);
-    // Each list keeps load order (rule id), the order Falco reports matches of one event in.
-    for (const v of values) this.byResource.set(v, this.rules.filter((r) => { const p = pins.get(r); return !p || p.has(v); }));
 
     const { values: vals, slots } = this.plan;
     this.get = (ref) => {
@@ -134,15 +127,11 @@ export class AuditMatcher {
       };
     };
     this.dispatch = accessor(this.plan.slots[this.dispatchSlot].ref);
-    for (const r of this.rules) this.conds.set(r.id, compileCondition(r.condition, accessor, this.get));
-    const run = (rules: IrRule[]): Candidate[] => rules.map((r) => ({ cond: this.conds.get(r.id)!, info: compiled.infos.get(r.id)! }));
-    for (const [v, rules] of this.byResource) this.runs.set(v, run(rules));
-    this.unpinnedRun = run(this.unpinned);
-  }
-
-  /** Rules an event with this resource can match, in load order. */
-  candidates(resource: SlotValue): readonly IrRule[] {
-    return (typeof resource === 'string' && this.byResource.get(resource)) || this.unpinned;
+    const all = this.rules.map((r) => ({ pins: pinned(r.condition), c: { cond: compileCondition(r.condition, accessor, this.get), info: compiled.infos.get(r.id)! } }));
+    const values = new Set<string>();
+    for (const { pins } of all) if (pins) for (const v of pins) values.add(v);
+    for (const v of values) this.runs.set(v, all.filter(({ pins }) => !pins || pins.has(v)).map(({ c }) => c));
+    this.unpinnedRun = all.filter(({ pins }) => !pins).map(({ c }) => c);
   }
 
   /** Runs every k8s_audit rule that can match the event; onMatch per match, in rule order. Returns the match count. */
