@@ -31,7 +31,7 @@ export async function runAgent(config: VigilConfig, factory: PipelineFactory, po
     { hostname: config.hostname || undefined, rateLimit: config.rate_limit.enabled ? config.rate_limit : undefined },
   );
   const stopReopen = onReopenSignal([{ reopen: () => { delivery.reopenFiles(); log.info('reopened output files'); } }]);
-  const pipeline = await factory({ config, positionals, flags, metrics, log, onMatch: (m) => delivery.onMatch(m) });
+  const pipeline = await factory({ config, positionals, flags, metrics, log, onMatch: (m) => delivery.onMatch(m), outputsReady: () => delivery.outputsReady() });
   let ops: OpsServer | undefined;
   if (config.webserver.enabled) {
     ops = await startOpsServer(metrics.registry, () => pipeline.health(), config.webserver.listen_address, config.webserver.listen_port);
@@ -41,6 +41,8 @@ export async function runAgent(config: VigilConfig, factory: PipelineFactory, po
   const stop = () => (stopping ??= (async () => {
     await pipeline.stop();
     await delivery.close(config.shutdown_timeout_ms);
+    // Said once at the end as well as in /metrics: a replay's user sees no metrics.
+    for (const d of delivery.dispatchers) if (d.stats.dropped) log.warn('alerts dropped', { output: d.name, dropped: d.stats.dropped, delivered: d.stats.delivered });
     await ops?.close();
     stopReopen();
   })());

@@ -15,6 +15,11 @@ export interface PipelineContext {
   log: Logger;
   /** Hand a matched event to the outputs. Returns at once. */
   onMatch(m: Match): void;
+  /**
+   * Undefined when the outputs can take more; else a promise of room. A source that can pause (a
+   * replayed file) waits on it between chunks, so a slow output never drops a replay's alerts.
+   */
+  outputsReady(): Promise<void> | undefined;
 }
 
 export interface RunningPipeline {

@@ -38,6 +38,16 @@ export class Delivery {
     return a;
   }
 
+  /**
+   * Undefined when every output's memory queue has room; otherwise settles when they all do. A
+   * replayed source waits on it between chunks (see Dispatcher.roomy).
+   */
+  outputsReady(): Promise<void> | undefined {
+    let waits: Promise<void>[] | undefined;
+    for (const d of this.dispatchers) if (!d.roomy()) (waits ??= []).push(d.whenRoomy());
+    return waits && Promise.all(waits).then(() => undefined);
+  }
+
   reopenFiles(): void {
     for (const d of this.dispatchers) if (d.sink instanceof FileSink) d.sink.reopen();
   }

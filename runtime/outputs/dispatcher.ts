@@ -44,6 +44,8 @@ export class Dispatcher {
   private closed = false;
   private readonly abort = new AbortController();
   private wake?: () => void;
+  /** Resolved when the memory queue has room again (roomy()): a replay waits on it. */
+  private roomWaiters: Array<() => void> = [];
   private readonly delivered = new Set<string>();
   private readonly deliveredRing: Array<string | undefined> = new Array(DEDUPE_WINDOW).fill(undefined);
   private ringAt = 0;
@@ -70,6 +72,25 @@ export class Dispatcher {
     } else this.mem.push(a);
     this.syncDepth();
     this.kick();
+  }
+
+  /**
+   * Whether the memory queue is at most a quarter full. A source that can wait (a replayed file) waits
+   * for whenRoomy() otherwise, so a slow output slows the replay instead of dropping its alerts; the
+   * live device cannot wait (the kernel would drop) and enqueues regardless.
+   */
+  roomy(): boolean { return this.spoolMode || this.closed || this.mem.length <= this.o.capacity >> 2; }
+
+  whenRoomy(): Promise<void> {
+    if (this.roomy()) return Promise.resolve();
+    return new Promise((r) => { this.roomWaiters.push(r); });
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.roomWaiters.length === 0 || !this.roomy()) return;
+    const ws = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const w of ws) w();
   }
 
   /** Resolves when everything queued is delivered, or after timeoutMs. */
@@ -122,6 +143,7 @@ export class Dispatcher {
   private syncDepth(): void {
     this.stats.depth = this.mem.length;
     this.stats.spoolDepth = (this.spool?.pending ?? 0) + this.spoolBuf.length;
+    this.wakeRoomWaiters();
   }
 
   // New alerts do not cut a backoff short: a down endpoint is not hammered faster under load.

@@ -23,7 +23,7 @@ function context(overrides: string[], positionals: string[] = [], flags: Pipelin
   const matches: Match[] = [];
   const metrics = new AgentMetrics();
   const ctx: PipelineContext = {
-    config: loadConfig({ overrides }), positionals, flags, metrics, log: new Logger('error'), onMatch: (m) => matches.push(m),
+    config: loadConfig({ overrides }), positionals, flags, metrics, log: new Logger('error'), onMatch: (m) => matches.push(m), outputsReady: () => undefined,
   };
   return { ctx, matches, metrics };
 }

@@ -40,7 +40,7 @@ test('device source: commands pushed, a bad chunk skipped and reported, real rec
     config: loadConfig({ overrides: [`syscall.device=${fifo}`, `syscall.stats_file=${stats}`, 'syscall.buffer_kb=64', 'syscall.proc_scan=false', 'syscall.drops_check_ms=20'] }),
     positionals: [], flags: {}, metrics,
     log: new Logger('info', new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } })),
-    onMatch: (m) => matches.push(m),
+    onMatch: (m) => matches.push(m), outputsReady: () => undefined,
   };
   const src = await startDeviceSource(ctx, compileRules([BUNDLED_RULES_DIR]));
   const w = await open(fifo, 'w');

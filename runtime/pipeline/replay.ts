@@ -43,6 +43,8 @@ export async function startReplay(ctx: PipelineContext, compiled?: CompiledRules
       const events = readAuditFile(file, (e) => ctx.log.warn('bad audit event', { error: formatLineError(e) }));
       for (const ev of events) {
         if (stopped) break;
+        const room = ctx.outputsReady();
+        if (room) await room;
         ctx.metrics.eventsRead.inc();
         const candidates = rulesFor('k8s_audit', undefined);
         if (candidates.length === 0) continue;
@@ -57,13 +59,19 @@ export async function startReplay(ctx: PipelineContext, compiled?: CompiledRules
     const onMatch = ctx.onMatch.bind(ctx);
     // Vigil's own capture (`vigil capture -w`): its records go to the Detector as they are.
     if (isVcapFile(file)) {
-      run = () => replayVcap(file, det, onMatch, { stopped: () => stopped, onRecords: (n) => ctx.metrics.eventsRead.inc(n) })
+      run = () => replayVcap(file, det, onMatch, { stopped: () => stopped, onRecords: (n) => ctx.metrics.eventsRead.inc(n), outputsReady: () => ctx.outputsReady() })
         .then(() => undefined, (e) => { throw e instanceof VcapError ? new UsageError(`vigil replay: ${e.message}`) : e; });
     } else {
-      const conv = new ScapRecords({ seeds: det.seeds, feed: (buf) => { det.feed(buf, onMatch); } });
+      // Fed in 64 KiB runs of records, so the alerts one feed raises fit an output queue that is
+      // waited on (outputsReady) below its quarter-full mark.
+      const conv = new ScapRecords({ seeds: det.seeds, feed: (buf) => { det.feed(buf, onMatch); } }, { chunk: 64 * 1024 });
       run = async () => {
         try {
-          await conv.run(file, () => { ctx.metrics.eventsRead.inc(); return !stopped; });
+          await conv.run(file, () => {
+            ctx.metrics.eventsRead.inc();
+            const room = ctx.outputsReady();
+            return room ? room.then(() => !stopped) : !stopped;
+          });
         } catch (e) {
           // Every alert from the events before the damage has been handed on; the error names the block.
           if (e instanceof ScapError || (e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`vigil replay: ${(e as Error).message}`);

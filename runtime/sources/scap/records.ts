@@ -60,12 +60,16 @@ export class ScapRecords {
     this.n += rec.length;
   }
 
-  /** Replays a capture file or byte stream; `each` runs once per event (metrics, a stop check). */
-  async run(src: string | AsyncIterable<Uint8Array>, each?: () => boolean | void): Promise<void> {
+  /**
+   * Replays a capture file or byte stream; `each` runs once per event (metrics, a stop check; a
+   * promise holds the replay until it settles: outputs catching up).
+   */
+  async run(src: string | AsyncIterable<Uint8Array>, each?: () => boolean | void | Promise<boolean | void>): Promise<void> {
     try {
       for await (const re of this.replay.fromStream(src)) {
         this.stats.events++;
-        if (each?.() === false) break;
+        const go = each?.();
+        if ((go instanceof Promise ? await go : go) === false) break;
         if (re.record.header.type === 0) { this.stats.outsideSchema++; continue; }
         this.push(encodeDecoded(re.record));
         this.stats.records++;

@@ -36,9 +36,10 @@ export interface VcapStats { records: number; bytes: number }
 
 /**
  * Called per chunk of whole records with the chunk's offset in the (decompressed) file; false stops.
- * The chunk's bytes are only valid during the call (the reader reuses its buffer).
+ * The chunk's bytes are only valid during the call (the reader reuses its buffer). A promise holds
+ * the next read until it settles (a replay waiting for its outputs).
  */
-export type ChunkFn = (records: Uint8Array, offset: number) => boolean | void;
+export type ChunkFn = (records: Uint8Array, offset: number) => boolean | void | Promise<boolean | void>;
 
 export class VcapReader {
   header: VcapHeader | undefined;
@@ -70,7 +71,7 @@ export class VcapReader {
    * Hands over the whole records at the start of `buf` (the file from `base` on; the file header
    * first, once) and returns how many bytes it used, or -1 when onChunk asked to stop.
    */
-  private consume(buf: Uint8Array, onChunk: ChunkFn): number {
+  private async consume(buf: Uint8Array, onChunk: ChunkFn): Promise<number> {
     let skip = 0;
     if (!this.header) {
       this.header = decodeHeader(this.path, buf);
@@ -80,7 +81,7 @@ export class VcapReader {
     }
     const body = buf.subarray(skip);
     const end = this.walk(body, this.base);
-    if (end > 0 && onChunk(body.subarray(0, end), this.base) === false) return -1;
+    if (end > 0 && (await onChunk(body.subarray(0, end), this.base)) === false) return -1;
     this.stats.bytes += end;
     this.base += end;
     return skip + end;
@@ -114,7 +115,7 @@ export class VcapReader {
         if (bytesRead === 0) return this.finish(buf.subarray(0, have));
         pos += bytesRead;
         have += bytesRead;
-        const used = this.consume(buf.subarray(0, have), onChunk);
+        const used = await this.consume(buf.subarray(0, have), onChunk);
         if (used < 0) return this.stats;
         buf.copyWithin(0, used, have);
         have -= used;
@@ -132,7 +133,7 @@ export class VcapReader {
     try {
       for await (const c of stream as AsyncIterable<Buffer>) {
         const buf: Uint8Array = carry.length ? concat(carry, c) : c;
-        const used = this.consume(buf, onChunk);
+        const used = await this.consume(buf, onChunk);
         if (used < 0) return this.stats;
         carry = buf.slice(used);
       }

@@ -33,7 +33,7 @@ test('audit --follow: a rules edit applies to the next appended events; a broken
   writeFileSync(rules, rule('any create', 'ka.verb = create'));
   writeFileSync(log, sample('create_nginx_pod_unprivileged.json') + '\n');
   const matches: Match[] = [];
-  const ctx = { config: loadConfig(), positionals: [log], flags: { follow: true, rules }, metrics: new AgentMetrics(), log: new Logger('error'), onMatch: (m: Match) => matches.push(m) };
+  const ctx = { config: loadConfig(), positionals: [log], flags: { follow: true, rules }, metrics: new AgentMetrics(), log: new Logger('error'), onMatch: (m: Match) => matches.push(m), outputsReady: () => undefined };
   const names = () => matches.filter((m) => m.rule.source !== 'internal').map((m) => m.rule.name);
   const internal = () => matches.filter((m) => m.rule.source === 'internal').map((m) => m.rule.name);
   const p = await startAuditReplay(ctx);

@@ -28,6 +28,7 @@ export function recorder(flags: PipelineContext['flags'] = {}): Recorder {
     onMatch(m: Match) {
       if (m.rule.source === 'internal') internal.push(`${m.rule.name}: ${m.rule.output.render(m.resolve).output}`);
     },
+    outputsReady: () => undefined,
   };
   return {
     ctx, logs, internal,
