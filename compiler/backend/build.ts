@@ -7,6 +7,7 @@
 // binaryen's and the compiler's freed memory for the life of the agent, where an exited process
 // gives everything back; and a compiler crash cannot take the agent down with it.
 import { fork, type ChildProcess } from 'node:child_process';
+import { ROOT_URL } from '../root.js';
 
 export class BuildError extends Error {}
 
@@ -23,7 +24,7 @@ let nextId = 0;
 function compiler(): Compiler {
   if (current) { clearTimeout(current.idle); current.idle = undefined; return current; }
   // execArgv [] : the child runs plain node, without the TypeScript loader of this process
-  const w = fork(new URL('./asc-worker.mjs', import.meta.url), [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const w = fork(new URL('compiler/backend/asc-worker.mjs', ROOT_URL), [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const c: Compiler = { w, pending: new Map() };
   const unref = () => { w.unref(); w.channel?.unref(); };
   unref();

@@ -1,25 +1,12 @@
 // rulec entry point: picks the command, parses its flags, runs it. Exit codes: 0 ok, 1 the input
 // has errors, 2 bad command line.
-import { readdirSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { helpText, parseCommandLine, UsageError, type Command, type Io } from './command.js';
+import { command as compile } from './cmd-compile.js';
+import { command as fields } from './cmd-fields.js';
+import { command as list } from './cmd-list.js';
+import { command as validate } from './cmd-validate.js';
 
-const here = new URL('.', import.meta.url);
-
-async function loadCommands(io: Io): Promise<Command[]> {
-  const names = readdirSync(here).filter((f) => /^cmd-[a-z0-9-]+\.ts$/.test(f)).sort();
-  const cmds: Command[] = [];
-  for (const f of names) {
-    try {
-      const mod = (await import(pathToFileURL(new URL(f, here).pathname).href)) as { command?: Command };
-      if (mod.command) cmds.push(mod.command);
-    } catch (e) {
-      // One broken command file must not take the others down with it.
-      io.err(`rulec: command file ${f} failed to load: ${(e as Error).message.split('\n')[0]}`);
-    }
-  }
-  return cmds;
-}
+const COMMANDS: Command[] = [compile, fields, list, validate];
 
 function topHelp(cmds: Command[]): string {
   const width = Math.max(...cmds.map((c) => c.name.length), 4);
@@ -42,7 +29,7 @@ const stdio: Io = {
 };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
-  const cmds = await loadCommands(io);
+  const cmds = COMMANDS;
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' && rest[0] ? cmds.find((c) => c.name === rest[0]) : undefined;

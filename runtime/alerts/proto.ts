@@ -1,12 +1,12 @@
 // Protobuf form of an alert, from proto/vigil.proto loaded at runtime so the .proto stays the one
 // source of truth.
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { NA } from './template.js';
 import { PRIORITIES, type Priority } from './priority.js';
 import type { Alert } from './alert.js';
+import { rootPath } from '../../compiler/root.js';
 
-const PROTO_PATH = fileURLToPath(new URL('../../proto/vigil.proto', import.meta.url));
+const PROTO_PATH = rootPath('proto/vigil.proto');
 let cached: protobuf.Type | undefined;
 
 export function alertType(): protobuf.Type {

@@ -1,10 +1,11 @@
 // The vigil commands. run/replay/capture hand the event side to the pipeline registered for them;
 // `rules` delegates to rulec's commands so both tools behave the same on rule files.
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { CONFIG_FLAGS, helpText, UsageError, type Command, type Io } from './command.js';
 import { configFromFlags, runAgent } from './agent.js';
 import { pipelineFor, type PipelineKind } from './pipelines.js';
+import { rootPath } from '../../compiler/root.js';
+import { main as rulecMain } from '../../compiler/cli/main.js';
 
 const asList = (v: string | boolean | string[] | undefined): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
 
@@ -37,7 +38,7 @@ export const capture = agentCommand('capture', 'Record kernel events to a captur
 export const version: Command = {
   name: 'version', summary: 'Print the Vigil version', usage: '', flags: {},
   run(_args, io) {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(rootPath('package.json'), 'utf8')) as { version: string };
     io.out(`vigil ${pkg.version} (node ${process.versions.node})`);
     return 0;
   },
@@ -49,14 +50,7 @@ export const rules: Command = {
     const sub = args.positionals[0];
     if (sub === '--help' || sub === '-h') { io.out(helpText(rules)); return 0; }
     if (sub !== 'list' && sub !== 'validate') throw new UsageError(`vigil rules: expected 'list' or 'validate', got ${sub ? `'${sub}'` : 'nothing'} (see "vigil rules --help")`);
-    let rulec: { main(argv: string[], io: Io): Promise<number> };
-    try {
-      rulec = await import(pathToFileURL(new URL('../../compiler/cli/main.ts', import.meta.url).pathname).href);
-    } catch (e) {
-      io.err(`vigil rules: the rule compiler CLI is not available: ${(e as Error).message.split('\n')[0]}`);
-      return 1;
-    }
-    return rulec.main([sub, ...args.positionals.slice(1)], io);
+    return rulecMain([sub, ...args.positionals.slice(1)], io);
   },
 };
 

@@ -3,16 +3,16 @@
 // a caller (start-up or a reload) can keep what it runs.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { compileFrontEnd } from '../../compiler/frontend.js';
 import { formatDiagnostic } from '../../compiler/diag.js';
 import type { IrRule } from '../../compiler/ir/types.js';
 import { compileTemplate } from '../alerts/template.js';
 import type { RuleInfo } from '../alerts/alert.js';
 import { parsePriority } from '../alerts/priority.js';
+import { rootPath } from '../../compiler/root.js';
 
 /** The rule set shipped in the repository, used when the configured paths do not exist (a dev checkout). */
-export const BUNDLED_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
+export const BUNDLED_RULES_DIR = rootPath('rules');
 
 export function expandRuleFiles(paths: string[]): string[] {
   const out: string[] = [];

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { openDevice, DeviceError } from './open.js';
 import { setInterestCmd, setSnaplenCmd } from './ioctl.js';
 import { FREE, lenWord, slotMemory, stateWord, STOP, type SlotMemory, type WorkerMessage } from './slots.js';
+import { ROOT_URL } from '../../../compiler/root.js';
 
 /** The device never returns a record longer than this (kmod/README.md: 64 KiB always suffices). */
 export const MAX_RECORD = 64 * 1024;
@@ -68,7 +69,7 @@ export class DeviceReader {
   start(consume: Consumer): Promise<'stopped' | 'eof'> {
     if (this.finished) throw new Error('DeviceReader already started');
     const { ctl, data, slotBytes, nslots } = this.mem;
-    const w = new Worker(new URL('./read-worker.mjs', import.meta.url), {
+    const w = new Worker(new URL('runtime/sources/device/read-worker.mjs', ROOT_URL), {
       workerData: { fd: this.fd, ctl, data, slotBytes, nslots, idleMs: this.opts.nonblocking ? 5 : 0, eofEnds: !!this.opts.eofEnds },
     });
     this.worker = w;
