@@ -19,5 +19,9 @@ const found = [];
 const filters = process.argv.slice(2);
 const files = found.sort().filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) { console.error('no test files matched'); process.exit(1); }
+// The CLIs run from bundles (bin/bundle.mjs); built once here rather than by the first tests that
+// start a CLI, all at the same time.
+const b = spawnSync(process.execPath, [join(root, 'bin/bundle.mjs')], { cwd: root, stdio: 'inherit' });
+if (b.status !== 0) process.exit(b.status ?? 1);
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -20,6 +20,8 @@ make -C "$ROOT/kmod" KVER="$KVER" W=1 >"$WORK/build.log" 2>&1 || { cat "$WORK/bu
 if grep -q "warning:" "$WORK/build.log"; then cat "$WORK/build.log" >&2; fail "module build has warnings"; fi
 
 rm -rf "$OUT"; mkdir -p "$OUT"
+# The guest sees the checkout read-only: the agent's bundle must be current before it boots.
+node "$ROOT/bin/bundle.mjs" || fail "bundling the CLIs failed"
 gcc -O2 -static -Wall -Werror -o "$OUT/helper" "$ROOT/test/kmod/guest/helper.c" || fail "helper build failed"
 # A real module the guest has not loaded, for the agent mode's module-load attack; handed over
 # through the result share because the kernel cache ($WORK) need not lie inside the repo share.
