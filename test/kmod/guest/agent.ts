@@ -130,11 +130,9 @@ export async function agentScenarios(): Promise<Record<string, unknown>> {
   load(['ring_kb=8192']);
   const dropsAtLoad = kernelDrops();
   const stderr: string[] = [];
-  // --engine interp: the WASM engine's start-up loads the rule compiler and assemblyscript through
-  // tsx with a cold cache, which under TCG takes minutes (9.5 s cold vs 0.9 s for interp on the
-  // host). Both engines implement the same Detector over the same records; the device side, state,
-  // outputs and ops are identical.
-  const agent = spawn(VIGIL[0], [...VIGIL.slice(1), 'run', '-r', '/repo/rules', '--engine', 'interp',
+  // The default engine: rules compiled to WASM at start (the compiler runs in its child process,
+  // from plain JavaScript; the agent from its bundle), as on a node.
+  const agent = spawn(VIGIL[0], [...VIGIL.slice(1), 'run', '-r', '/repo/rules',
     '-o', 'stdout_output.enabled=false', '-o', 'file_output.enabled=true', '-o', `file_output.filename=${ALERTS}`, '-o', 'json_output=true',
     '-o', 'webserver.listen_port=0', '-o', 'log.level=info', '-o', 'hostname=vigil-guest', '-o', 'syscall.drops_check_ms=200',
     '-o', 'k8s_audit.enabled=true', '-o', 'k8s_audit.listen_address=127.0.0.1', '-o', 'k8s_audit.listen_port=0',
