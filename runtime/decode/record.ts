@@ -180,11 +180,47 @@ export function decodeRecord(buf: Uint8Array, off: number): DecodedRecord {
  * null reads as), undefined when the parameter table is not sound, for decodeRecord to report.
  */
 export function i64ParamAt(v: DataView, off: number, i: number): number | undefined {
+  const at = paramAt(v, off, i);
+  if (at === undefined || at < 0) return at === undefined ? undefined : NaN;
+  const pl = v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true);
+  return pl === 0 ? NaN : pl === 8 ? v.getInt32(at + 4, true) * 4294967296 + v.getUint32(at, true) : undefined;
+}
+
+/** A u32 parameter read in place: its value, NaN when absent or empty, undefined when unsound. */
+export function u32ParamAt(v: DataView, off: number, i: number): number | undefined {
+  const at = paramAt(v, off, i);
+  if (at === undefined || at < 0) return at === undefined ? undefined : NaN;
+  const pl = v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true);
+  return pl === 0 ? NaN : pl === 4 ? v.getUint32(at, true) : undefined;
+}
+
+/** A u64 parameter read in place as a number (as the state keeps it), like u32ParamAt. */
+export function u64ParamAt(v: DataView, off: number, i: number): number | undefined {
+  const at = paramAt(v, off, i);
+  if (at === undefined || at < 0) return at === undefined ? undefined : NaN;
+  const pl = v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true);
+  return pl === 0 ? NaN : pl === 8 ? v.getUint32(at + 4, true) * 4294967296 + v.getUint32(at, true) : undefined;
+}
+
+let lastStrView: DataView | undefined;
+let lastStrText: Buffer = Buffer.alloc(0);
+
+/** A string parameter read in place ('' when absent, as decodeRecord's value reads), undefined when unsound. */
+export function strParamAt(v: DataView, off: number, i: number): string | undefined {
+  const at = paramAt(v, off, i);
+  if (at === undefined) return undefined;
+  if (at < 0) return '';
+  if (v !== lastStrView) { lastStrView = v; lastStrText = Buffer.from(v.buffer, v.byteOffset, v.byteLength); }
+  return lastStrText.toString('utf8', at, at + v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true));
+}
+
+/** Offset of parameter i's bytes, -1 when the record has fewer parameters, undefined when the table is unsound. */
+function paramAt(v: DataView, off: number, i: number): number | undefined {
   const len = v.getUint32(off + HDR.len, true), n = v.getUint8(off + HDR.nparams);
-  if (i >= n) return NaN;
+  if (i < 0 || i >= n) return -1;
   const e = off + HDR_SIZE + i * PARAM_ENTRY_SIZE, po = v.getUint16(e, true), pl = v.getUint16(e + 2, true);
-  if (po < HDR_SIZE + n * PARAM_ENTRY_SIZE || po + pl > len || (pl !== 0 && pl !== 8)) return undefined;
-  return pl === 0 ? NaN : v.getInt32(off + po + 4, true) * 4294967296 + v.getUint32(off + po, true);
+  if (po < HDR_SIZE + n * PARAM_ENTRY_SIZE || po + pl > len) return undefined;
+  return off + po;
 }
 
 /** Iterates the records of a buffer holding whole records back to back. */

@@ -3,7 +3,7 @@
 // Event, only for matched events and the reference interpreter.
 import { EVENTS_BY_ID, EVENTS_BY_NAME } from '../../schema/events.js';
 import type { Event, FdInfo, ParamValue, SockAddr, SockTuple, ThreadInfo } from '../../schema/model.js';
-import { i64ParamAt, type DecodedRecord } from '../decode/record.js';
+import { i64ParamAt, strParamAt, u32ParamAt, u64ParamAt, type DecodedRecord } from '../decode/record.js';
 import { HDR, RECORD_VERSION } from '../decode/schema.gen.js';
 import { ContainerTable } from './containers.js';
 import { applyBind, applyTuple, familyType, resolvePath } from './fd-names.js';
@@ -26,6 +26,12 @@ for (const [n, k] of byName) { const e = EVENTS_BY_NAME.get(n); if (e) KIND[e.id
 // Where a close record keeps what applyQuick reads, from the schema.
 const paramIndex = (event: string, name: string) => EVENTS_BY_NAME.get(event)!.params.findIndex((p) => p.name === name);
 const CLOSE_RES = paramIndex('close', 'res'), CLOSE_FD = paramIndex('close', 'fd');
+/** Per open event type: where its fd, dirfd, path, flags, dev and inode sit (-1: it has none). */
+const OPEN_AT: Array<{ fd: number; dirfd: number; name: number; flags: number; dev: number; ino: number } | undefined> = [];
+for (const n of ['open', 'openat', 'openat2', 'creat']) {
+  const e = EVENTS_BY_NAME.get(n);
+  if (e) OPEN_AT[e.id] = { fd: paramIndex(n, 'fd'), dirfd: paramIndex(n, 'dirfd'), name: paramIndex(n, 'name'), flags: paramIndex(n, 'flags'), dev: paramIndex(n, 'dev'), ino: paramIndex(n, 'ino') };
+}
 
 const O_CLOEXEC = 0o2000000;
 const O_DIRECTORY = 0o200000;
@@ -78,7 +84,9 @@ export class State {
    * (and reports a damaged record with its offset).
    */
   applyQuick(v: DataView, off: number): boolean {
-    const kind = KIND[v.getUint16(off + HDR.type, true)];
+    const type = v.getUint16(off + HDR.type, true);
+    const kind = KIND[type];
+    if (kind === K.OPEN) return v.getUint16(off + HDR.version, true) === RECORD_VERSION && this.openQuick(v, off, OPEN_AT[type]!);
     if ((kind !== K.CLOSE && kind !== K.EXIT) || v.getUint16(off + HDR.version, true) !== RECORD_VERSION) return false;
     const res = kind === K.CLOSE ? i64ParamAt(v, off, CLOSE_RES) : NaN, fd = kind === K.CLOSE ? i64ParamAt(v, off, CLOSE_FD) : NaN;
     if (res === undefined || fd === undefined) return false;
@@ -91,6 +99,28 @@ export class State {
     const fds = this.threads.fds(t);
     this.lastClosed = fds.get(fd);
     fds.delete(fd);
+    return true;
+  }
+
+  /**
+   * An open of a known thread, in place: the fd openedFd() makes from the decoded record, from the
+   * few parameters it reads (opens are the most common state record, and their header and
+   * parameter objects were most of the agent's remaining allocation).
+   */
+  private openQuick(v: DataView, off: number, at: NonNullable<(typeof OPEN_AT)[number]>): boolean {
+    const fd = i64ParamAt(v, off, at.fd), dirfd = at.dirfd < 0 ? NaN : i64ParamAt(v, off, at.dirfd), name = strParamAt(v, off, at.name);
+    const flags = at.flags < 0 ? NaN : u32ParamAt(v, off, at.flags), dev = u32ParamAt(v, off, at.dev), ino = u64ParamAt(v, off, at.ino);
+    if (fd === undefined || dirfd === undefined || name === undefined || flags === undefined || dev === undefined || ino === undefined) return false;
+    this.settlePrevious(); // first: the previous record may have been this thread's exit
+    const t = this.threads.get(v.getUint32(off + HDR.tid, true));
+    if (!t) return false;
+    if (!(fd >= 0)) return true;
+    const base = dirfd >= 0 && !name.startsWith('/') ? this.threads.fds(t).get(dirfd)?.name ?? t.cwd : t.cwd;
+    const info: FdInfo = { num: fd, type: flags >= 0 && (flags & O_DIRECTORY) !== 0 ? 'directory' : 'file', name: resolvePath(base, name), nameraw: name };
+    if (flags >= 0) info.openFlags = flags;
+    if (dev >= 0) info.dev = dev;
+    if (ino >= 0) info.ino = ino;
+    this.threads.setFd(t, info);
     return true;
   }
 
