@@ -41,11 +41,18 @@ export function renderFlags(set: string, v: number): string {
     names.push(acc === 0 ? 'O_RDONLY' : acc === 1 ? 'O_WRONLY' : 'O_RDWR');
     rest &= ~3;
   }
-  // Multi-bit flags (O_SYNC contains O_DSYNC) first, so the wider name wins.
-  const sorted = [...table].filter(([, bit]) => bit !== 0 && !(set === 'open_flags' && bit <= 2)).sort((a, b) => popcount(b[1]) - popcount(a[1]));
-  for (const [name, bit] of sorted) if ((rest & bit) === bit) { names.push(name); rest &= ~bit; }
+  for (const [name, bit] of widestFirst(set, table)) if ((rest & bit) === bit) { names.push(name); rest &= ~bit; }
   if (rest) names.push(`0x${rest.toString(16)}`);
   return names.length ? names.join('|') : '0';
+}
+
+// Per flag set, its flags with multi-bit ones (O_SYNC contains O_DSYNC) first, so the wider name
+// wins; ordered once (sorting per call was most of what rendering an alert's flags allocated).
+const ordered = new Map<string, ReadonlyArray<readonly [string, number]>>();
+function widestFirst(set: string, table: ReadonlyArray<readonly [string, number]>): ReadonlyArray<readonly [string, number]> {
+  let o = ordered.get(set);
+  if (!o) ordered.set(set, (o = [...table].filter(([, bit]) => bit !== 0 && !(set === 'open_flags' && bit <= 2)).sort((a, b) => popcount(b[1]) - popcount(a[1]))));
+  return o;
 }
 
 function popcount(n: number): number { let c = 0; for (let x = n >>> 0; x; x &= x - 1) c++; return c; }
