@@ -16,14 +16,15 @@ export interface Alert {
   output: string;
   /** Values of the fields the output names; null when the event had none. */
   output_fields: Record<string, string | null>;
-  tags: string[];
+  /** The rule's own list, shared by its alerts: no output changes it. */
+  tags: readonly string[];
 }
 
 export interface RuleInfo {
   name: string;
   priority: Priority;
   source: string;
-  tags: string[];
+  tags: readonly string[];
   output: CompiledTemplate;
 }
 
@@ -56,7 +57,7 @@ export function makeAlert(rule: RuleInfo, timeNs: bigint, hostname: string, reso
   const r = rule.output.render(resolve);
   return {
     id: alertId(), time: timeNs, rule: rule.name, priority: rule.priority, source: rule.source,
-    hostname, output: r.output, output_fields: r.fields, tags: [...rule.tags],
+    hostname, output: r.output, output_fields: r.fields, tags: rule.tags,
   };
 }
 
