@@ -2,10 +2,11 @@
 // decode, state, WASM filter, format and print the matched alerts to a pipe). The capture is the
 // filter benchmark's generated world written as a .vcap. Events/s come from two runs of the same
 // command, on the full capture and on its first tenth, so start-up (rule compile) cancels out;
-// resident memory is sampled from the child's /proc status (peak, and steady state).
+// resident memory is sampled from the child's /proc status (peak, and steady state). A baseline in
+// the same run replays with a rule that never matches: what the rules and their alerts cost.
 //   npx tsx bench/replay.ts [--events N] [RULES.yaml...]   (default 2M events, upstream stable + incubating)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,9 +38,9 @@ async function capture(path: string, n: number): Promise<number> {
  * One replay; resident memory sampled from /proc every 50 ms: the peak, and the steady state (the
  * median of the samples in the run's second half, past the start-up rule build).
  */
-async function run(file: string): Promise<{ secs: number; peakMiB: number; steadyMiB: number; alerts: number }> {
+async function run(file: string, ruleFiles = rules): Promise<{ secs: number; peakMiB: number; steadyMiB: number; alerts: number }> {
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [`${root}bin/vigil.mjs`, 'replay', file, ...rules.flatMap((f) => ['-r', f])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [`${root}bin/vigil.mjs`, 'replay', file, ...ruleFiles.flatMap((f) => ['-r', f])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let alerts = 0, err = '';
   child.stdout.on('data', (d: Buffer) => { for (const b of d) if (b === 10) alerts++; });
   child.stderr.on('data', (d: Buffer) => { err += d; });
@@ -70,10 +71,21 @@ try {
     if (f.secs < bestFull.secs) bestFull = f;
   }
   const evps = (nFull - nSmall) / (bestFull.secs - bestSmall.secs);
+  // Baseline in the same run: one open rule that never matches. Reading, decoding, state and the
+  // filter's own tracking still run for every record; rules and alerts do not.
+  const quiet = join(dir, 'quiet.yaml');
+  writeFileSync(quiet, '- rule: never\n  desc: baseline\n  condition: evt.type = openat and fd.name = /vigil-bench/none\n  output: "%fd.name"\n  priority: INFO\n');
+  let qFull = Infinity, qSmall = Infinity;
+  for (let i = 0; i < 3; i++) {
+    qSmall = Math.min(qSmall, (await run(small, [quiet])).secs);
+    qFull = Math.min(qFull, (await run(full, [quiet])).secs);
+  }
+  const baseEvps = (nFull - nSmall) / (qFull - qSmall);
   console.log(JSON.stringify({
     bench: 'replay', rules: rules.map((f) => f.replace(root, '')), events: { full: nFull, small: nSmall },
     secs: { full: +bestFull.secs.toFixed(2), small: +bestSmall.secs.toFixed(2) }, alerts: bestFull.alerts,
     eventsPerSec: Math.round(evps), rssMiB: { peak: +bestFull.peakMiB.toFixed(1), steady: +bestFull.steadyMiB.toFixed(1) },
+    baseline: { what: 'same replay, one rule that never matches', eventsPerSec: Math.round(baseEvps), ratio: +(evps / baseEvps).toFixed(3) },
     goal: { eventsPerSec: 1_500_000, met: evps >= 1_500_000, steadyRssMiB: 100, rssMet: bestFull.steadyMiB < 100 },
   }, null, 2));
 } finally { rmSync(dir, { recursive: true, force: true }); }
