@@ -214,6 +214,28 @@ export function strParamAt(v: DataView, off: number, i: number): string | undefi
   return lastStrText.toString('utf8', at, at + v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true));
 }
 
+let lastValView: DataView | undefined;
+let lastValBytes: Uint8Array = new Uint8Array(0);
+
+/**
+ * Exit parameter i decoded in place, as decodeRecord decodes it (null when empty, undefined when
+ * the record has fewer parameters); false when the record looks wrong, for decodeRecord to report.
+ */
+export function paramValueAt(v: DataView, off: number, i: number): ParamValue | undefined | false {
+  const at = paramAt(v, off, i);
+  if (at === undefined) return false;
+  if (at < 0) return undefined;
+  const spec = EVENT_SPECS[v.getUint16(off + HDR.type, true)]?.params[i];
+  if (!spec) return false;
+  if (v !== lastValView) { lastValView = v; lastValBytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength); }
+  try {
+    return decodeValue(spec, lastValBytes, v, at, v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true), off);
+  } catch (e) {
+    if (e instanceof RecordError) return false;
+    throw e;
+  }
+}
+
 /** Offset of parameter i's bytes, -1 when the record has fewer parameters, undefined when the table is unsound. */
 function paramAt(v: DataView, off: number, i: number): number | undefined {
   const len = v.getUint32(off + HDR.len, true), n = v.getUint8(off + HDR.nparams);

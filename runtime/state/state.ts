@@ -3,7 +3,7 @@
 // Event, only for matched events and the reference interpreter.
 import { EVENTS_BY_ID, EVENTS_BY_NAME } from '../../schema/events.js';
 import type { Event, FdInfo, ParamValue, SockAddr, SockTuple, ThreadInfo } from '../../schema/model.js';
-import { i64ParamAt, strParamAt, u32ParamAt, u64ParamAt, type DecodedRecord } from '../decode/record.js';
+import { i64ParamAt, paramValueAt, strParamAt, u32ParamAt, u64ParamAt, type DecodedRecord } from '../decode/record.js';
 import { HDR, RECORD_VERSION } from '../decode/schema.gen.js';
 import { ContainerTable } from './containers.js';
 import { applyBind, applyTuple, familyType, resolvePath } from './fd-names.js';
@@ -26,6 +26,8 @@ for (const [n, k] of byName) { const e = EVENTS_BY_NAME.get(n); if (e) KIND[e.id
 // Where a close record keeps what applyQuick reads, from the schema.
 const paramIndex = (event: string, name: string) => EVENTS_BY_NAME.get(event)!.params.findIndex((p) => p.name === name);
 const CLOSE_RES = paramIndex('close', 'res'), CLOSE_FD = paramIndex('close', 'fd');
+const SOCKET_FD = paramIndex('socket', 'fd'), SOCKET_DOMAIN = paramIndex('socket', 'domain'), SOCKET_TYPE = paramIndex('socket', 'type');
+const CONNECT_FD = paramIndex('connect', 'fd'), CONNECT_TUPLE = paramIndex('connect', 'tuple');
 /** Per open event type: where its fd, dirfd, path, flags, dev and inode sit (-1: it has none). */
 const OPEN_AT: Array<{ fd: number; dirfd: number; name: number; flags: number; dev: number; ino: number } | undefined> = [];
 for (const n of ['open', 'openat', 'openat2', 'creat']) {
@@ -86,7 +88,10 @@ export class State {
   applyQuick(v: DataView, off: number): boolean {
     const type = v.getUint16(off + HDR.type, true);
     const kind = KIND[type];
-    if (kind === K.OPEN) return v.getUint16(off + HDR.version, true) === RECORD_VERSION && this.openQuick(v, off, OPEN_AT[type]!);
+    if (kind === K.OPEN || kind === K.SOCKET || kind === K.CONNECT) {
+      if (v.getUint16(off + HDR.version, true) !== RECORD_VERSION || v.getUint8(off + HDR.dir) === ENTER) return false;
+      return kind === K.OPEN ? this.openQuick(v, off, OPEN_AT[type]!) : kind === K.SOCKET ? this.socketQuick(v, off) : this.connectQuick(v, off);
+    }
     if ((kind !== K.CLOSE && kind !== K.EXIT) || v.getUint16(off + HDR.version, true) !== RECORD_VERSION) return false;
     const res = kind === K.CLOSE ? i64ParamAt(v, off, CLOSE_RES) : NaN, fd = kind === K.CLOSE ? i64ParamAt(v, off, CLOSE_FD) : NaN;
     if (res === undefined || fd === undefined) return false;
@@ -121,6 +126,36 @@ export class State {
     if (dev >= 0) info.dev = dev;
     if (ino >= 0) info.ino = ino;
     this.threads.setFd(t, info);
+    return true;
+  }
+
+  /** A socket of a known thread, in place: the fd apply() makes of it. */
+  private socketQuick(v: DataView, off: number): boolean {
+    const fd = i64ParamAt(v, off, SOCKET_FD), domain = u32ParamAt(v, off, SOCKET_DOMAIN), st = u32ParamAt(v, off, SOCKET_TYPE);
+    if (fd === undefined || domain === undefined || st === undefined) return false;
+    this.settlePrevious();
+    const t = this.threads.get(v.getUint32(off + HDR.tid, true));
+    if (!t) return false;
+    if (!(fd >= 0)) return true;
+    const info: FdInfo = { num: fd, type: familyType(domain), name: '' };
+    const l4 = st & 0xf;
+    if (l4 === 1) info.l4proto = 'tcp'; else if (l4 === 2) info.l4proto = 'udp'; else if (l4 === 3) info.l4proto = 'raw';
+    this.threads.setFd(t, info);
+    return true;
+  }
+
+  /** A connect of a known thread, in place: only its tuple is decoded. */
+  private connectQuick(v: DataView, off: number): boolean {
+    const fd = i64ParamAt(v, off, CONNECT_FD), tuple = paramValueAt(v, off, CONNECT_TUPLE);
+    if (fd === undefined || tuple === false) return false;
+    this.settlePrevious();
+    const t = this.threads.get(v.getUint32(off + HDR.tid, true));
+    if (!t) return false;
+    if (!(fd >= 0) || !tuple || typeof tuple !== 'object') return true;
+    const fds = this.threads.fds(t);
+    const cur = fds.get(fd) ?? { num: fd, type: familyType((tuple as SockTuple).family), name: '' };
+    applyTuple(cur, tuple as SockTuple, false);
+    this.threads.setFd(t, cur);
     return true;
   }
 
