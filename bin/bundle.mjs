@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const ENTRIES = { vigil: 'runtime/cli/main.ts', rulec: 'compiler/cli/main.ts' };
 // Bumped when the build options below change, so older bundles are rebuilt.
-const FORMAT = 1;
+const FORMAT = 2;
 
 const out = (name) => `${ROOT}dist/${name}.mjs`;
 const stampPath = (name) => `${ROOT}dist/${name}.inputs.json`;
@@ -45,10 +45,15 @@ export async function build(name) {
     const st = statSync(ROOT + rel);
     inputs[rel] = [st.mtimeMs, st.size];
   }
+  // The packages the bundle imports at run time (the image installs only "dependencies").
+  const packages = new Set();
+  for (const o of Object.values(res.metafile.outputs)) {
+    for (const i of o.imports) if (i.external && !i.path.startsWith('node:')) packages.add(i.path.startsWith('@') ? i.path.split('/').slice(0, 2).join('/') : i.path.split('/')[0]);
+  }
   mkdirSync(`${ROOT}dist`, { recursive: true });
   const tmp = `.${process.pid}.tmp`;
   writeFileSync(out(name) + tmp, res.outputFiles[0].contents);
-  writeFileSync(stampPath(name) + tmp, JSON.stringify({ format: FORMAT, inputs }));
+  writeFileSync(stampPath(name) + tmp, JSON.stringify({ format: FORMAT, inputs, packages: [...packages].sort() }));
   renameSync(out(name) + tmp, out(name));
   renameSync(stampPath(name) + tmp, stampPath(name));
 }

@@ -54,6 +54,13 @@ const runAsync = (root: string, bin: string, ...args: string[]) => new Promise<{
 test('the image layout runs the agent and the compiler from their bundles alone', { timeout: 120_000 }, async () => {
   await build('vigil');
   await build('rulec');
+  // The image installs with --omit=dev: what the bundles import must be a dependency.
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const name of ['vigil', 'rulec']) {
+    const { packages } = JSON.parse(readFileSync(join(ROOT, `dist/${name}.inputs.json`), 'utf8')) as { packages: string[] };
+    assert.ok(packages.includes('yaml'), `${name}: the stamp lists the imported packages (${packages.join(', ')})`);
+    for (const p of packages) assert.ok(pkg.dependencies[p], `${name} imports ${p}, which is not in "dependencies" (the image omits dev dependencies)`);
+  }
   const image = join(dir, 'image');
   layImage(image);
   assert.ok(!existsSync(join(image, 'runtime/cli/main.ts')), 'no TypeScript sources in the image');
