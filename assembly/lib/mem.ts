@@ -26,6 +26,11 @@ export let CTRS: usize = 0;
 export let THREAD_KEYS: usize = 0;
 export let FD_KEYS: usize = 0;
 export let USER_KEYS: usize = 0;
+export let THREAD_IDX: usize = 0;
+export let FD_IDX: usize = 0;
+export let USER_IDX: usize = 0;
+/** Per table (thread, fd, user): u32 free-list head (index + 1, 0 = none), u32 entries ever handed out. */
+export let POOLS: usize = 0;
 let ready = false;
 
 @inline function up(x: usize, a: usize): usize { return (x + a - 1) & ~(a - 1); }
@@ -45,6 +50,11 @@ export function mem_init(): void {
   THREAD_KEYS = at; at += <usize>THREAD_SLOTS * 8;
   FD_KEYS = at; at += <usize>FD_SLOTS * 8;
   USER_KEYS = at; at += <usize>USER_SLOTS * 8;
+  // slot -> entry index (state.ts): entries are handed out from the front of each table
+  THREAD_IDX = at; at += <usize>THREAD_SLOTS * 4;
+  FD_IDX = at; at += <usize>FD_SLOTS * 4;
+  USER_IDX = at; at += <usize>USER_SLOTS * 4;
+  POOLS = at; at += 3 * 8;
   const need = <i32>((up(at, 65536) >> 16) - <usize>memory.size());
   if (need > 0 && memory.grow(need) < 0) unreachable();
   ready = true;

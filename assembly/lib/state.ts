@@ -2,7 +2,7 @@
 // ppid), fds (by pid and fd number), users (by uid) and containers (by short id). The module keeps
 // threads and fds current from the records themselves; the host seeds them (/proc scan, capture
 // process lists) and adds names and container metadata through the exported calls in rules.ts.
-import { THREADS, THREAD_SLOTS, THREAD_SIZE, FDS, FD_SLOTS, FD_SIZE, USERS, USER_SLOTS, USER_SIZE, CTRS, CTR_SLOTS, CTR_SIZE, THREAD_KEYS, FD_KEYS, USER_KEYS, slot_set } from './mem';
+import { THREADS, THREAD_SLOTS, THREAD_SIZE, FDS, FD_SLOTS, FD_SIZE, USERS, USER_SLOTS, USER_SIZE, CTRS, CTR_SLOTS, CTR_SIZE, THREAD_KEYS, FD_KEYS, USER_KEYS, THREAD_IDX, FD_IDX, USER_IDX, POOLS, slot_set } from './mem';
 
 // ---- thread entry layout ----
 export const T_TID: usize = 0, T_PID: usize = 4, T_PPID: usize = 8, T_UID: usize = 12, T_LOGINUID: usize = 16;
@@ -61,12 +61,32 @@ const MAX_PROBE: u32 = 32;
 // these (8 bytes a slot) instead of the entries (kilobytes apart), so a miss costs a few cache lines.
 const K_EMPTY: u64 = 0;
 
+// A slot holds a key and the index of its entry; entries are handed out from the front of the
+// table (freed ones first), not at the slot the key hashes to. Hashed placement spread a few
+// thousand 2.4 KB thread entries over the whole 20 MB table, touching most of its pages; handed
+// out from the front, resident memory follows the entries in use. Entries never move while they
+// live, and a deletion's backward shift moves 12 bytes per slot rather than whole entries.
+@inline function pool_take(pool: usize, base: usize, size: usize, keyOff: usize): u32 {
+  const head = load<u32>(pool);
+  if (head != 0) { store<u32>(pool, load<u32>(base + <usize>(head - 1) * size + keyOff)); return head - 1; }
+  const n = load<u32>(pool + 4);
+  store<u32>(pool + 4, n + 1);
+  return n;
+}
+@inline function pool_give(pool: usize, base: usize, size: usize, keyOff: usize, stateOff: usize, idx: u32): void {
+  const e = base + <usize>idx * size;
+  store<u32>(e + stateOff, EMPTY);
+  store<u32>(e + keyOff, load<u32>(pool)); // the free list runs through the freed entries' key fields
+  store<u32>(pool, idx + 1);
+}
+
 /**
  * Open-addressing probe for `key`; returns the entry or, when `create`, a fresh one. Probes are
  * bounded so a table filled by leaked entries (exits the host never saw) costs no more than
- * MAX_PROBE compares; inserting into a full neighbourhood evicts its home entry.
+ * MAX_PROBE compares; inserting into a full neighbourhood evicts its home entry (and reuses it).
+ * A table has as many entries as slots, so the pool never runs dry while a slot is free.
  */
-function probe(keys: usize, base: usize, slots: u32, size: usize, keyOff: usize, stateOff: usize, key: u64, wide: bool, create: bool): usize {
+function probe(keys: usize, idxs: usize, pool: usize, base: usize, slots: u32, size: usize, keyOff: usize, stateOff: usize, key: u64, wide: bool, create: bool): usize {
   const mask = slots - 1;
   const want = key + 2;
   const home = mix(key) & mask;
@@ -74,13 +94,15 @@ function probe(keys: usize, base: usize, slots: u32, size: usize, keyOff: usize,
   let free: i32 = -1;
   for (let n: u32 = 0; n < MAX_PROBE; n++) {
     const k = load<u64>(keys + (<usize>i << 3));
-    if (k == want) return base + <usize>i * size;
+    if (k == want) return base + <usize>load<u32>(idxs + (<usize>i << 2)) * size;
     if (k == K_EMPTY) { free = <i32>i; break; }
     i = (i + 1) & mask;
   }
   if (!create) return 0;
-  const slot: u32 = free >= 0 ? <u32>free : home;
-  const at = base + <usize>slot * size;
+  let slot: u32, idx: u32;
+  if (free >= 0) { slot = <u32>free; idx = pool_take(pool, base, size, keyOff); store<u32>(idxs + (<usize>slot << 2), idx); }
+  else { slot = home; idx = load<u32>(idxs + (<usize>slot << 2)); }
+  const at = base + <usize>idx * size;
   clear_entry(at, size);
   store<u64>(keys + (<usize>slot << 3), want);
   if (wide) store<u64>(at + keyOff, key); else store<u32>(at + keyOff, <u32>key);
@@ -89,14 +111,21 @@ function probe(keys: usize, base: usize, slots: u32, size: usize, keyOff: usize,
 }
 
 /**
- * Deletes entry e by shifting the later entries of its run back into the hole (linear probing's
- * backward-shift deletion): no tombstone is left, so a long-running table keeps the empty slots
- * that end a lookup early. An entry sits at most MAX_PROBE - 1 slots past its home, so only the
- * next MAX_PROBE - 1 slots after the hole can move into it.
+ * Deletes `key`: its entry goes back to the pool and the later slots of its run shift back into
+ * the hole (linear probing's backward-shift deletion), so no tombstone is left and a long-running
+ * table keeps the empty slots that end a lookup early. A key sits at most MAX_PROBE - 1 slots past
+ * its home, so only the next MAX_PROBE - 1 slots after the hole can move into it.
  */
-function unlink(keys: usize, base: usize, slots: u32, size: usize, e: usize, stateOff: usize): void {
+function unlink(keys: usize, idxs: usize, pool: usize, base: usize, slots: u32, size: usize, keyOff: usize, stateOff: usize, key: u64): void {
   const mask = slots - 1;
-  let hole = <u32>((e - base) / size);
+  const want = key + 2;
+  let hole = mix(key) & mask;
+  let n: u32 = 0;
+  while (load<u64>(keys + (<usize>hole << 3)) != want) {
+    if (++n >= MAX_PROBE || load<u64>(keys + (<usize>hole << 3)) == K_EMPTY) return;
+    hole = (hole + 1) & mask;
+  }
+  pool_give(pool, base, size, keyOff, stateOff, load<u32>(idxs + (<usize>hole << 2)));
   let j = hole;
   while (true) {
     j = (j + 1) & mask;
@@ -106,16 +135,15 @@ function unlink(keys: usize, base: usize, slots: u32, size: usize, e: usize, sta
     // movable when its home is not after the hole: its distance to j covers the hole's
     if (((j - (mix(k - 2) & mask)) & mask) < ((j - hole) & mask)) continue;
     store<u64>(keys + (<usize>hole << 3), k);
-    memory.copy(base + <usize>hole * size, base + <usize>j * size, size);
+    store<u32>(idxs + (<usize>hole << 2), load<u32>(idxs + (<usize>j << 2)));
     hole = j;
   }
   store<u64>(keys + (<usize>hole << 3), K_EMPTY);
-  store<u32>(base + <usize>hole * size + stateOff, EMPTY);
 }
 
-export function thread_get(tid: u32): usize { return tid == 0 ? 0 : probe(THREAD_KEYS, THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, false); }
-export function thread_put(tid: u32): usize { return probe(THREAD_KEYS, THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, true); }
-export function thread_del(tid: u32): void { const e = thread_get(tid); if (e != 0) unlink(THREAD_KEYS, THREADS, THREAD_SLOTS, THREAD_SIZE, e, T_STATE); }
+export function thread_get(tid: u32): usize { return tid == 0 ? 0 : probe(THREAD_KEYS, THREAD_IDX, POOLS, THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, false); }
+export function thread_put(tid: u32): usize { return probe(THREAD_KEYS, THREAD_IDX, POOLS, THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, true); }
+export function thread_del(tid: u32): void { if (tid != 0) unlink(THREAD_KEYS, THREAD_IDX, POOLS, THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid); }
 
 /** The n-th ancestor of thread entry `e` (1 = parent); follows ppid to the parent's group leader. */
 export function thread_ancestor(e: usize, n: i32): usize {
@@ -124,12 +152,12 @@ export function thread_ancestor(e: usize, n: i32): usize {
 }
 
 @inline function fdkey(pid: u32, fd: i64): u64 { return (<u64>pid << 32) | (<u64>fd & 0xffffffff); }
-export function fd_get(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, false); }
-export function fd_put(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, true); }
-export function fd_del(pid: u32, fd: i64): void { const e = fd_get(pid, fd); if (e != 0) unlink(FD_KEYS, FDS, FD_SLOTS, FD_SIZE, e, F_STATE); }
+export function fd_get(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, false); }
+export function fd_put(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, true); }
+export function fd_del(pid: u32, fd: i64): void { if (fd >= 0) unlink(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd)); }
 
-export function user_get(uid: u32): usize { return probe(USER_KEYS, USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, false); }
-export function user_put(uid: u32): usize { return probe(USER_KEYS, USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, true); }
+export function user_get(uid: u32): usize { return probe(USER_KEYS, USER_IDX, POOLS + 16, USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, false); }
+export function user_put(uid: u32): usize { return probe(USER_KEYS, USER_IDX, POOLS + 16, USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, true); }
 
 /** Containers are keyed by the hash of their short id; the id itself is kept and compared. */
 export function ctr_find(id: usize, len: i32, create: bool): usize {

@@ -44,3 +44,32 @@ test('deleting inside a probe run keeps the rest of the run findable, each key w
     }
   }
 });
+
+/** Byte offsets in the module's memory where `marker` is written (thread comm slots here; not the argument area it came through). */
+function offsetsOf(m: FilterModule, marker: string): number[] {
+  const mem = Buffer.from(m.x.memory.buffer);
+  const arg = m.x.arg_ptr(), argEnd = arg + m.x.arg_cap();
+  const out: number[] = [];
+  for (let at = mem.indexOf(marker); at >= 0; at = mem.indexOf(marker, at + 1)) if (at < arg || at >= argEnd) out.push(at);
+  return out;
+}
+
+test('thread entries are handed out from the front of the table and reused: resident memory follows the entries in use', async () => {
+  const be = await compileBackend(ruleset([rule(0, 'any', cmp(field('proc.name'), '=', 'nothing'), ['openat'])]));
+  const m = await FilterModule.load(be.wasm!);
+  const THREAD_SIZE = 2464; // assembly/lib/mem.ts
+  // tids spread over the whole hash range; each entry's comm is a marker the test can find
+  const tids = Array.from({ length: 300 }, (_, i) => 1000 + i * 7919);
+  for (const [i, tid] of tids.entries()) m.seedThread({ tid, pid: tid, ppid: 1, comm: `qz${String(i).padStart(5, '0')}` });
+  const first = tids.map((_, i) => offsetsOf(m, `qz${String(i).padStart(5, '0')}`));
+  assert.ok(first.every((o) => o.length === 1), 'each entry found once');
+  const at = first.map((o) => o[0]);
+  const span = Math.max(...at) - Math.min(...at);
+  // 300 entries in 300 consecutive places, not scattered over the 8192-entry (20 MB) table
+  assert.ok(span < 300 * THREAD_SIZE, `entries span ${span} bytes`);
+  // gone and replaced by as many others: the freed entries are reused, the span does not grow
+  for (const tid of tids) m.x.thread_remove(tid);
+  for (const [i, tid] of tids.entries()) m.seedThread({ tid: tid + 1, pid: tid + 1, ppid: 1, comm: `qy${String(i).padStart(5, '0')}` });
+  const again = tids.map((_, i) => offsetsOf(m, `qy${String(i).padStart(5, '0')}`)[0]);
+  assert.deepEqual([...again].sort((a, b) => a - b), [...at].sort((a, b) => a - b), 'the same entries, reused');
+});
