@@ -64,6 +64,15 @@ export async function load(name) {
   return import(pathToFileURL(out(name)).href);
 }
 
+/** Runs a CLI's main() from its bundle with the process's arguments; its result is the exit code. */
+export async function runCli(name) {
+  // `rulec list ... | head` closes the pipe early; that is not an error.
+  process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
+  let mod;
+  try { mod = await load(name); } catch (e) { process.stderr.write(`${name}: ${e.message}\n`); process.exit(2); }
+  process.exitCode = await mod.main(process.argv.slice(2));
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const name of Object.keys(ENTRIES)) await build(name);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Launcher for the vigil agent CLI: runs the bundled agent (bin/bundle.mjs says why a bundle).
 import v8 from 'node:v8';
-import { load } from './bundle.mjs';
+import { runCli } from './bundle.mjs';
 
 // V8 grows the heap by up to 2x past what the last full collection kept, and the agent allocates
 // fast (a replay of the bench world reached a 140 MB heap with ~30 MB live). A 1.2x step keeps it
@@ -10,7 +10,4 @@ import { load } from './bundle.mjs';
 // node flags) wins.
 if (!`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.includes('heap-growing-percent')) v8.setFlagsFromString('--heap-growing-percent=20');
 
-process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
-let mod;
-try { mod = await load('vigil'); } catch (e) { process.stderr.write(`vigil: ${e.message}\n`); process.exit(2); }
-process.exitCode = await mod.main(process.argv.slice(2));
+await runCli('vigil');

@@ -180,46 +180,28 @@ export function decodeRecord(buf: Uint8Array, off: number): DecodedRecord {
  * null reads as), undefined when the parameter table is not sound, for decodeRecord to report.
  */
 export function i64ParamAt(v: DataView, off: number, i: number): number | undefined {
-  const at = paramAt(v, off, i);
-  if (at === undefined || at < 0) return at === undefined ? undefined : NaN;
-  const pl = v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true);
-  return pl === 0 ? NaN : pl === 8 ? v.getInt32(at + 4, true) * 4294967296 + v.getUint32(at, true) : undefined;
+  const at = fixedAt(v, off, i, 8);
+  return at === undefined ? undefined : at < 0 ? NaN : v.getInt32(at + 4, true) * 4294967296 + v.getUint32(at, true);
 }
 
-/** A u32 parameter read in place: its value, NaN when absent or empty, undefined when unsound. */
-export function u32ParamAt(v: DataView, off: number, i: number): number | undefined {
-  const at = paramAt(v, off, i);
-  if (at === undefined || at < 0) return at === undefined ? undefined : NaN;
-  const pl = v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true);
-  return pl === 0 ? NaN : pl === 4 ? v.getUint32(at, true) : undefined;
-}
-
-/** A u64 parameter read in place as a number (as the state keeps it), like u32ParamAt. */
+/** A u64 parameter read in place as a number (as the state keeps it), like i64ParamAt. */
 export function u64ParamAt(v: DataView, off: number, i: number): number | undefined {
-  const at = paramAt(v, off, i);
-  if (at === undefined || at < 0) return at === undefined ? undefined : NaN;
-  const pl = v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true);
-  return pl === 0 ? NaN : pl === 8 ? v.getUint32(at + 4, true) * 4294967296 + v.getUint32(at, true) : undefined;
+  const at = fixedAt(v, off, i, 8);
+  return at === undefined ? undefined : at < 0 ? NaN : v.getUint32(at + 4, true) * 4294967296 + v.getUint32(at, true);
 }
 
-let lastStrView: DataView | undefined;
-let lastStrText: Buffer = Buffer.alloc(0);
-
-/** A string parameter read in place ('' when absent, as decodeRecord's value reads), undefined when unsound. */
-export function strParamAt(v: DataView, off: number, i: number): string | undefined {
-  const at = paramAt(v, off, i);
-  if (at === undefined) return undefined;
-  if (at < 0) return '';
-  if (v !== lastStrView) { lastStrView = v; lastStrText = Buffer.from(v.buffer, v.byteOffset, v.byteLength); }
-  return lastStrText.toString('utf8', at, at + v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true));
+/** A u32 parameter read in place, like i64ParamAt. */
+export function u32ParamAt(v: DataView, off: number, i: number): number | undefined {
+  const at = fixedAt(v, off, i, 4);
+  return at === undefined ? undefined : at < 0 ? NaN : v.getUint32(at, true);
 }
 
 let lastValView: DataView | undefined;
 let lastValBytes: Uint8Array = new Uint8Array(0);
 
 /**
- * Exit parameter i decoded in place, as decodeRecord decodes it (null when empty, undefined when
- * the record has fewer parameters); false when the record looks wrong, for decodeRecord to report.
+ * Exit parameter i decoded in place, as decodeRecord decodes it (undefined when the record has
+ * fewer parameters); false when the record looks wrong, for decodeRecord to report.
  */
 export function paramValueAt(v: DataView, off: number, i: number): ParamValue | undefined | false {
   const at = paramAt(v, off, i);
@@ -229,12 +211,14 @@ export function paramValueAt(v: DataView, off: number, i: number): ParamValue | 
   if (!spec) return false;
   if (v !== lastValView) { lastValView = v; lastValBytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength); }
   try {
-    return decodeValue(spec, lastValBytes, v, at, v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true), off);
+    return decodeValue(spec, lastValBytes, v, at, paramLen(v, off, i), off);
   } catch (e) {
     if (e instanceof RecordError) return false;
     throw e;
   }
 }
+
+const paramLen = (v: DataView, off: number, i: number) => v.getUint16(off + HDR_SIZE + i * PARAM_ENTRY_SIZE + 2, true);
 
 /** Offset of parameter i's bytes, -1 when the record has fewer parameters, undefined when the table is unsound. */
 function paramAt(v: DataView, off: number, i: number): number | undefined {
@@ -243,6 +227,14 @@ function paramAt(v: DataView, off: number, i: number): number | undefined {
   const e = off + HDR_SIZE + i * PARAM_ENTRY_SIZE, po = v.getUint16(e, true), pl = v.getUint16(e + 2, true);
   if (po < HDR_SIZE + n * PARAM_ENTRY_SIZE || po + pl > len) return undefined;
   return off + po;
+}
+
+/** paramAt for a fixed-size parameter: -1 also when the producer left it empty, undefined for any other size. */
+function fixedAt(v: DataView, off: number, i: number, size: number): number | undefined {
+  const at = paramAt(v, off, i);
+  if (at === undefined || at < 0) return at;
+  const pl = paramLen(v, off, i);
+  return pl === 0 ? -1 : pl === size ? at : undefined;
 }
 
 /** Iterates the records of a buffer holding whole records back to back. */

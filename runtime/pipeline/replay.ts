@@ -64,14 +64,10 @@ export async function startReplay(ctx: PipelineContext, compiled?: CompiledRules
     } else {
       // Fed in 64 KiB runs of records, so the alerts one feed raises fit an output queue that is
       // waited on (outputsReady) below its quarter-full mark.
-      const conv = new ScapRecords({ seeds: det.seeds, feed: (buf) => { det.feed(buf, onMatch); } }, { chunk: 64 * 1024 });
+      const conv = new ScapRecords({ seeds: det.seeds, feed: (buf) => { det.feed(buf, onMatch); }, ready: () => ctx.outputsReady() }, { chunk: 64 * 1024 });
       run = async () => {
         try {
-          await conv.run(file, () => {
-            ctx.metrics.eventsRead.inc();
-            const room = ctx.outputsReady();
-            return room ? room.then(() => !stopped) : !stopped;
-          });
+          await conv.run(file, () => { ctx.metrics.eventsRead.inc(); return !stopped; });
         } catch (e) {
           // Every alert from the events before the damage has been handed on; the error names the block.
           if (e instanceof ScapError || (e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`vigil replay: ${(e as Error).message}`);

@@ -3,7 +3,7 @@
 // Event, only for matched events and the reference interpreter.
 import { EVENTS_BY_ID, EVENTS_BY_NAME } from '../../schema/events.js';
 import type { Event, FdInfo, ParamValue, SockAddr, SockTuple, ThreadInfo } from '../../schema/model.js';
-import { i64ParamAt, paramValueAt, strParamAt, u32ParamAt, u64ParamAt, type DecodedRecord } from '../decode/record.js';
+import { i64ParamAt, paramValueAt, u32ParamAt, u64ParamAt, type DecodedRecord } from '../decode/record.js';
 import { HDR, RECORD_VERSION } from '../decode/schema.gen.js';
 import { ContainerTable } from './containers.js';
 import { applyBind, applyTuple, familyType, resolvePath } from './fd-names.js';
@@ -79,27 +79,29 @@ export class State {
   }
 
   /**
-   * apply() for the two state records that carry nothing to decode, a close and a task exit, of a
-   * thread the table has: the integers they need are read from the record in place (a quarter of
-   * a busy host's state records, and decodeRecord's objects were most of their cost). False when
-   * the record is anything else or looks wrong: apply() on the decoded record then does the work
-   * (and reports a damaged record with its offset).
+   * apply() for the common state records of a thread the table has (a close, a task exit, an open,
+   * a socket, a connect), read from the record in place: decodeRecord's objects were most of their
+   * cost. False when the record is anything else or looks wrong: apply() on the decoded record then
+   * does the work (and reports a damaged record with its offset).
    */
   applyQuick(v: DataView, off: number): boolean {
+    if (v.getUint16(off + HDR.version, true) !== RECORD_VERSION || v.getUint8(off + HDR.dir) === ENTER) return false;
     const type = v.getUint16(off + HDR.type, true);
-    const kind = KIND[type];
-    if (kind === K.OPEN || kind === K.SOCKET || kind === K.CONNECT) {
-      if (v.getUint16(off + HDR.version, true) !== RECORD_VERSION || v.getUint8(off + HDR.dir) === ENTER) return false;
-      return kind === K.OPEN ? this.openQuick(v, off, OPEN_AT[type]!) : kind === K.SOCKET ? this.socketQuick(v, off) : this.connectQuick(v, off);
+    switch (KIND[type]) {
+      case K.OPEN: return this.openQuick(v, off, OPEN_AT[type]!);
+      case K.SOCKET: return this.socketQuick(v, off);
+      case K.CONNECT: return this.connectQuick(v, off);
+      case K.CLOSE: return this.closeQuick(v, off);
+      case K.EXIT: { const t = this.knownThread(v, off); if (t) this.exitedTid = t.tid; return !!t; }
+      default: return false;
     }
-    if ((kind !== K.CLOSE && kind !== K.EXIT) || v.getUint16(off + HDR.version, true) !== RECORD_VERSION) return false;
-    const res = kind === K.CLOSE ? i64ParamAt(v, off, CLOSE_RES) : NaN, fd = kind === K.CLOSE ? i64ParamAt(v, off, CLOSE_FD) : NaN;
+  }
+
+  private closeQuick(v: DataView, off: number): boolean {
+    const res = i64ParamAt(v, off, CLOSE_RES), fd = i64ParamAt(v, off, CLOSE_FD);
     if (res === undefined || fd === undefined) return false;
-    this.settlePrevious(); // repeated by apply() when it takes over, harmlessly
-    const tid = v.getUint32(off + HDR.tid, true);
-    const t = this.threads.get(tid);
-    if (!t) return false; // apply() makes the thread from the header
-    if (kind === K.EXIT) { this.exitedTid = tid; return true; }
+    const t = this.knownThread(v, off);
+    if (!t) return false;
     if (res < 0) return true;
     const fds = this.threads.fds(t);
     this.lastClosed = fds.get(fd);
@@ -108,55 +110,53 @@ export class State {
   }
 
   /**
-   * An open of a known thread, in place: the fd openedFd() makes from the decoded record, from the
-   * few parameters it reads (opens are the most common state record, and their header and
-   * parameter objects were most of the agent's remaining allocation).
+   * The record's thread when the table has it, after settling what the previous record left (first:
+   * that may have been this thread's exit). Undefined hands the record to apply(), which makes the
+   * thread from the header and settles again, harmlessly.
    */
+  private knownThread(v: DataView, off: number): ThreadInfo | undefined {
+    this.settlePrevious();
+    return this.threads.get(v.getUint32(off + HDR.tid, true));
+  }
+
+  // Opens, sockets and connects of known threads, read in place (together 45% of a busy host's
+  // state records, and their header and parameter objects were most of the agent's allocation):
+  // the same fds apply() makes, through the same builders.
   private openQuick(v: DataView, off: number, at: NonNullable<(typeof OPEN_AT)[number]>): boolean {
-    const fd = i64ParamAt(v, off, at.fd), dirfd = at.dirfd < 0 ? NaN : i64ParamAt(v, off, at.dirfd), name = strParamAt(v, off, at.name);
+    const fd = i64ParamAt(v, off, at.fd), dirfd = at.dirfd < 0 ? NaN : i64ParamAt(v, off, at.dirfd), name = paramValueAt(v, off, at.name);
     const flags = at.flags < 0 ? NaN : u32ParamAt(v, off, at.flags), dev = u32ParamAt(v, off, at.dev), ino = u64ParamAt(v, off, at.ino);
-    if (fd === undefined || dirfd === undefined || name === undefined || flags === undefined || dev === undefined || ino === undefined) return false;
-    this.settlePrevious(); // first: the previous record may have been this thread's exit
-    const t = this.threads.get(v.getUint32(off + HDR.tid, true));
+    if (fd === undefined || dirfd === undefined || name === false || flags === undefined || dev === undefined || ino === undefined) return false;
+    const t = this.knownThread(v, off);
     if (!t) return false;
-    if (!(fd >= 0)) return true;
-    const base = dirfd >= 0 && !name.startsWith('/') ? this.threads.fds(t).get(dirfd)?.name ?? t.cwd : t.cwd;
-    const info: FdInfo = { num: fd, type: flags >= 0 && (flags & O_DIRECTORY) !== 0 ? 'directory' : 'file', name: resolvePath(base, name), nameraw: name };
-    if (flags >= 0) info.openFlags = flags;
-    if (dev >= 0) info.dev = dev;
-    if (ino >= 0) info.ino = ino;
-    this.threads.setFd(t, info);
+    if (fd >= 0) this.threads.setFd(t, this.fileFd(t, fd, typeof name === 'string' ? name : '', dirfd, flags, dev, ino));
     return true;
   }
 
-  /** A socket of a known thread, in place: the fd apply() makes of it. */
   private socketQuick(v: DataView, off: number): boolean {
     const fd = i64ParamAt(v, off, SOCKET_FD), domain = u32ParamAt(v, off, SOCKET_DOMAIN), st = u32ParamAt(v, off, SOCKET_TYPE);
     if (fd === undefined || domain === undefined || st === undefined) return false;
-    this.settlePrevious();
-    const t = this.threads.get(v.getUint32(off + HDR.tid, true));
+    const t = this.knownThread(v, off);
     if (!t) return false;
-    if (!(fd >= 0)) return true;
-    const info: FdInfo = { num: fd, type: familyType(domain), name: '' };
-    const l4 = st & 0xf;
-    if (l4 === 1) info.l4proto = 'tcp'; else if (l4 === 2) info.l4proto = 'udp'; else if (l4 === 3) info.l4proto = 'raw';
-    this.threads.setFd(t, info);
+    if (fd >= 0) this.threads.setFd(t, socketFd(fd, domain, st));
     return true;
   }
 
-  /** A connect of a known thread, in place: only its tuple is decoded. */
   private connectQuick(v: DataView, off: number): boolean {
     const fd = i64ParamAt(v, off, CONNECT_FD), tuple = paramValueAt(v, off, CONNECT_TUPLE);
     if (fd === undefined || tuple === false) return false;
-    this.settlePrevious();
-    const t = this.threads.get(v.getUint32(off + HDR.tid, true));
+    const t = this.knownThread(v, off);
     if (!t) return false;
-    if (!(fd >= 0) || !tuple || typeof tuple !== 'object') return true;
-    const fds = this.threads.fds(t);
-    const cur = fds.get(fd) ?? { num: fd, type: familyType((tuple as SockTuple).family), name: '' };
-    applyTuple(cur, tuple as SockTuple, false);
-    this.threads.setFd(t, cur);
+    this.connected(t, fd, tuple);
     return true;
+  }
+
+  /** A connect's tuple names its fd (made from the tuple's family when the table lacks it). */
+  private connected(t: ThreadInfo, fd: number, tuple: ParamValue | undefined): void {
+    if (!(fd >= 0) || !tuple || typeof tuple !== 'object') return;
+    const tup = tuple as SockTuple;
+    const cur = this.threads.fds(t).get(fd) ?? { num: fd, type: familyType(tup.family), name: '' };
+    applyTuple(cur, tup, false);
+    this.threads.setFd(t, cur);
   }
 
   /** What the previous record left for this one: its exited thread goes, its closed fd is forgotten. */
@@ -192,21 +192,10 @@ export class State {
       }
       case K.SOCKET: {
         const fd = int(p.fd);
-        if (!(fd >= 0)) return;
-        const st = int(p.type) & 0xf;
-        this.threads.setFd(t, { num: fd, type: familyType(int(p.domain)), name: '', ...(st === 1 ? { l4proto: 'tcp' as const } : st === 2 ? { l4proto: 'udp' as const } : st === 3 ? { l4proto: 'raw' as const } : {}) });
+        if (fd >= 0) this.threads.setFd(t, socketFd(fd, int(p.domain), int(p.type)));
         return;
       }
-      case K.CONNECT: {
-        const fd = int(p.fd);
-        const tuple = p.tuple as SockTuple | null | undefined;
-        if (!(fd >= 0) || !tuple || typeof tuple !== 'object') return;
-        const fds = this.threads.fds(t);
-        const cur = fds.get(fd) ?? { num: fd, type: familyType(tuple.family), name: '' };
-        applyTuple(cur, tuple, false);
-        this.threads.setFd(t, cur);
-        return;
-      }
+      case K.CONNECT: return this.connected(t, int(p.fd), p.tuple);
       case K.ACCEPT: {
         const fd = int(p.fd);
         const tuple = p.tuple as SockTuple | null | undefined;
@@ -312,16 +301,22 @@ export class State {
 
   /** The descriptor an open-family record creates (for a failed open, what Falco still shows of it). */
   private openedFd(t: ThreadInfo, type: number, p: DecodedRecord['params'], memfd: boolean): FdInfo {
-    const name = str(p.name);
-    const dirfd = int(p.dirfd);
-    const base = dirfd >= 0 && !name.startsWith('/') ? this.threads.fds(t).get(dirfd)?.name ?? t.cwd : t.cwd;
-    const flags = int(p.flags);
-    return {
-      num: int(p.fd),
-      type: memfd ? (type === EVENTS_BY_NAME.get('userfaultfd')?.id ? 'userfaultfd' : 'memfd') : flags >= 0 && (flags & O_DIRECTORY) !== 0 ? 'directory' : 'file',
-      name: memfd ? `memfd:${name}` : resolvePath(base, name), nameraw: name,
-      ...(flags >= 0 ? { openFlags: flags } : {}), ...(int(p.dev) >= 0 ? { dev: int(p.dev) } : {}), ...(int(p.ino) >= 0 ? { ino: int(p.ino) } : {}),
-    };
+    const kind = !memfd ? undefined : type === EVENTS_BY_NAME.get('userfaultfd')?.id ? 'userfaultfd' : 'memfd';
+    return this.fileFd(t, int(p.fd), str(p.name), int(p.dirfd), int(p.flags), int(p.dev), int(p.ino), kind);
+  }
+
+  /** An opened file's fd: the path resolved against the dirfd's name or the cwd; NaN for what the record lacks. */
+  private fileFd(t: ThreadInfo, fd: number, name: string, dirfd: number, flags: number, dev: number, ino: number, memfd?: 'memfd' | 'userfaultfd'): FdInfo {
+    let info: FdInfo;
+    if (memfd) info = { num: fd, type: memfd, name: `memfd:${name}`, nameraw: name };
+    else {
+      const base = dirfd >= 0 && !name.startsWith('/') ? this.threads.fds(t).get(dirfd)?.name ?? t.cwd : t.cwd;
+      info = { num: fd, type: flags >= 0 && (flags & O_DIRECTORY) !== 0 ? 'directory' : 'file', name: resolvePath(base, name), nameraw: name };
+    }
+    if (flags >= 0) info.openFlags = flags;
+    if (dev >= 0) info.dev = dev;
+    if (ino >= 0) info.ino = ino;
+    return info;
   }
 
   /** The full event for a record `apply` has seen; `typeName` names events outside Vigil's schema. */
@@ -350,6 +345,14 @@ export class State {
     if (this.hostname) ev.hostname = this.hostname;
     return ev;
   }
+}
+
+/** A socket's fd: the family's type and, from the socket type's low bits, its layer-4 protocol. */
+function socketFd(fd: number, domain: number, socketType: number): FdInfo {
+  const info: FdInfo = { num: fd, type: familyType(domain), name: '' };
+  const l4 = socketType & 0xf;
+  if (l4 === 1) info.l4proto = 'tcp'; else if (l4 === 2) info.l4proto = 'udp'; else if (l4 === 3) info.l4proto = 'raw';
+  return info;
 }
 
 function withSlash(p: string): string { return p.endsWith('/') ? p : `${p}/`; }

@@ -11,6 +11,8 @@ export interface RecordSink {
   readonly seeds: StateSeeds;
   /** Whole records, back to back; the buffer is reused after the call returns. */
   feed(buf: Uint8Array): void;
+  /** Asked after each feed: a promise holds the replay until it settles (outputs catching up). */
+  ready?(): Promise<void> | undefined;
 }
 
 export interface RecordReplayStats { events: number; records: number; outsideSchema: number }
@@ -29,6 +31,7 @@ export class ScapRecords {
   readonly replay: ScapReplay;
   private buf: Uint8Array;
   private n = 0;
+  private fed = false;
 
   constructor(private readonly sink: RecordSink, opts: Omit<ReplayOptions, 'seeds'> & { chunk?: number } = {}) {
     this.buf = new Uint8Array(opts.chunk ?? 1 << 20);
@@ -49,6 +52,7 @@ export class ScapRecords {
     const n = this.n;
     this.n = 0;
     this.sink.feed(this.buf.subarray(0, n));
+    this.fed = true;
   }
 
   private push(rec: Uint8Array): void {
@@ -60,16 +64,17 @@ export class ScapRecords {
     this.n += rec.length;
   }
 
-  /**
-   * Replays a capture file or byte stream; `each` runs once per event (metrics, a stop check; a
-   * promise holds the replay until it settles: outputs catching up).
-   */
-  async run(src: string | AsyncIterable<Uint8Array>, each?: () => boolean | void | Promise<boolean | void>): Promise<void> {
+  /** Replays a capture file or byte stream; `each` runs once per event (metrics, a stop check). */
+  async run(src: string | AsyncIterable<Uint8Array>, each?: () => boolean | void): Promise<void> {
     try {
       for await (const re of this.replay.fromStream(src)) {
         this.stats.events++;
-        const go = each?.();
-        if ((go instanceof Promise ? await go : go) === false) break;
+        if (this.fed) {
+          this.fed = false;
+          const room = this.sink.ready?.();
+          if (room) await room;
+        }
+        if (each?.() === false) break;
         if (re.record.header.type === 0) { this.stats.outsideSchema++; continue; }
         this.push(encodeDecoded(re.record));
         this.stats.records++;

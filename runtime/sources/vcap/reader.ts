@@ -44,7 +44,12 @@ export type ChunkFn = (records: Uint8Array, offset: number) => boolean | void | 
 export class VcapReader {
   header: VcapHeader | undefined;
   readonly stats: VcapStats = { records: 0, bytes: 0 };
-  constructor(readonly path: string, private readonly chunkBytes = 1 << 20) {}
+  /**
+   * `chunkBytes` is how much one read takes; `handBytes` caps what one onChunk call is given (a
+   * record larger than it still goes whole), so a caller can act between smaller runs of records
+   * without reading in small pieces.
+   */
+  constructor(readonly path: string, private readonly chunkBytes = 1 << 20, private readonly handBytes = Infinity) {}
 
   async run(onChunk: ChunkFn): Promise<VcapStats> {
     const file = this.path;
@@ -69,22 +74,26 @@ export class VcapReader {
 
   /**
    * Hands over the whole records at the start of `buf` (the file from `base` on; the file header
-   * first, once) and returns how many bytes it used, or -1 when onChunk asked to stop.
+   * first, once), in runs of at most handBytes, and returns how many bytes it used, or -1 when
+   * onChunk asked to stop.
    */
   private async consume(buf: Uint8Array, onChunk: ChunkFn): Promise<number> {
-    let skip = 0;
+    let used = 0;
     if (!this.header) {
       this.header = decodeHeader(this.path, buf);
       if (!this.header) return 0;
-      skip = this.header.headerLen;
-      this.base = skip;
+      used = this.header.headerLen;
+      this.base = used;
     }
-    const body = buf.subarray(skip);
-    const end = this.walk(body, this.base);
-    if (end > 0 && (await onChunk(body.subarray(0, end), this.base)) === false) return -1;
-    this.stats.bytes += end;
-    this.base += end;
-    return skip + end;
+    for (;;) {
+      const body = buf.subarray(used);
+      const end = this.walk(body, this.base);
+      if (end === 0) return used;
+      if ((await onChunk(body.subarray(0, end), this.base)) === false) return -1;
+      this.stats.bytes += end;
+      this.base += end;
+      used += end;
+    }
   }
 
   /** After the last chunk: what is left over is a cut-off header or record. */
@@ -156,7 +165,7 @@ export class VcapReader {
       if (version !== RECORD_VERSION) throw new VcapError(this.path, at, `damaged record: version ${version}, expected ${RECORD_VERSION}`);
       if (len < HDR_SIZE || len % RECORD_ALIGN !== 0) throw new VcapError(this.path, at, `damaged record: impossible length ${len}`);
       if (!EVENT_SPECS[type]) throw new VcapError(this.path, at, `damaged record: unknown event type ${type}`);
-      if (off + len > buf.length) break;
+      if (off + len > buf.length || (off > 0 && off + len > this.handBytes)) break;
       off += len;
       this.stats.records++;
     }

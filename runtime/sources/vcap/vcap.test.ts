@@ -37,12 +37,12 @@ async function writeCapture(path: string, records: Uint8Array, opts: VcapWriterO
   return w;
 }
 
-async function readAll(path: string, chunkBytes?: number): Promise<{ bytes: Uint8Array; offsets: number[]; reader: VcapReader }> {
-  const r = new VcapReader(path, chunkBytes);
+async function readAll(path: string, chunkBytes?: number, handBytes?: number): Promise<{ bytes: Uint8Array; offsets: number[]; parts: Uint8Array[]; reader: VcapReader }> {
+  const r = new VcapReader(path, chunkBytes, handBytes);
   const parts: Uint8Array[] = [];
   const offsets: number[] = [];
   await r.run((b, at) => { parts.push(b.slice()); offsets.push(at); });
-  return { bytes: concat(parts), offsets, reader: r };
+  return { bytes: concat(parts), offsets, parts, reader: r };
 }
 
 /** Offsets of each record in a run of records. */
@@ -75,6 +75,20 @@ test('write then read back: the same record bytes, the header as written', async
   assert.equal(statSync(f).size, h.headerLen + s.length);
   assert.deepEqual(reader.stats, { records: 7, bytes: s.length });
   assert.ok(isVcapFile(f));
+});
+
+test('handBytes: one read is handed over in runs of at most that many bytes (a larger record alone), plain and gzip\'d', async () => {
+  const s = concat(Array.from({ length: 200 }, () => story()));
+  for (const f of [tmp(), tmp('.vcap.gz')]) {
+    await writeCapture(f, s);
+    const { bytes, offsets, parts, reader } = await readAll(f, 1 << 20, 1000);
+    assert.deepEqual(bytes, s);
+    assert.ok(parts.length > s.length / 1000, `${parts.length} runs`);
+    for (const p of parts) assert.ok(p.length <= 1000 || recordStarts(p).length === 1, `a run of ${p.length} bytes`);
+    // each run starts where the previous ended, in file offsets
+    for (let i = 1; i < parts.length; i++) assert.equal(offsets[i], offsets[i - 1] + parts[i - 1].length);
+    assert.equal(reader.stats.bytes, s.length);
+  }
 });
 
 test('gzip: by option or by a .gz name; detected by magic whatever the name', async () => {

@@ -113,7 +113,7 @@ test('batching sink: queued alerts go out several per call, in order, once, thro
   assert.equal(await d.flush(2000), true);
   assert.ok(sizes.some((n) => n > 1), `alerts were batched (${sizes.join(',')})`);
   up = false;
-  // 100 more while down: the batch in flight fails, then the 300-slot queue overflows to the spool.
+  // 400 more while down: the batch in flight fails, then the 300-slot queue overflows to the spool.
   for (let i = 100; i < 500; i++) d.enqueue(testAlert(i));
   await until(() => d.stats.failures > 2);
   up = true;
