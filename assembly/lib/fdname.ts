@@ -57,3 +57,12 @@ export function fd_name_ready(f: usize): void {
   store<u16>(NB, <u16>NL);
   store<u8>(f + F_NAME_PENDING, 0);
 }
+
+/** A bound address (family byte, then addr and big-endian port) as entry f's name, `addr:port`. */
+export function fd_name_bind(f: usize, p: usize, v6: bool): void {
+  NB = f + F_NAME; NL = 0;
+  if (v6) { put_ip6(p + 1); put_ch(58); put_dec(be16(p + 17)); }
+  else { put_ip4(p + 1); put_ch(58); put_dec(be16(p + 5)); }
+  store<u16>(NB, <u16>NL);
+  store<u8>(f + F_NAME_PENDING, 0);
+}

@@ -168,9 +168,10 @@ export function s_path(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
     if (cwd == 0) return true;
     base = slot_ptr(cwd); bl = slot_len(cwd);
   }
-  if (bl == 0) return true;
+  // an empty cwd leaves the path as given; a dirfd with no name is joined as "" (the runtime does so)
+  if (bl == 0 && f == 0) return true;
   const np = SP, nl = SL;
-  const sep: i32 = load<u8>(base + <usize>(bl - 1)) == 47 ? 0 : 1;
+  const sep: i32 = bl > 0 && load<u8>(base + <usize>(bl - 1)) == 47 ? 0 : 1;
   const out = scratch_take(bl + sep + nl);
   memory.copy(out, base, <usize>bl);
   if (sep) store<u8>(out + <usize>bl, 47);
@@ -180,6 +181,12 @@ export function s_path(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
 
 /** Collapses `//`, `/./` and `/../` in place, as Falco does when it joins a relative path. */
 function normalize(p: usize, n: i32): i32 {
+  // as the runtime's resolvePath: a path without `//` or `/.` is kept as it is; one with them comes
+  // out rooted, whatever its base was
+  let odd = false;
+  for (let k = 0; k + 1 < n; k++) { if (load<u8>(p + <usize>k) == 47) { const c = load<u8>(p + <usize>k + 1); if (c == 47 || c == 46) { odd = true; break; } } }
+  if (!odd) return n;
+  const rooted = load<u8>(p) == 47;
   let w = 0, r = 0;
   while (r < n) {
     // at the start of a segment (r points after a '/', or at 0)
@@ -195,20 +202,25 @@ function normalize(p: usize, n: i32): i32 {
     memory.copy(p + <usize>w, p + <usize>r, <usize>len); w += len; r = e;
   }
   if (w > 1 && load<u8>(p + <usize>(w - 1)) == 47) w--;
+  // never longer than n: the odd part removed at least the byte the root takes
+  if (!rooted) { memory.copy(p + 1, p, <usize>w); store<u8>(p, 47); w++; }
   return w;
 }
 
-/** fd.directory from a path already in SP/SL: everything before the last '/'. */
-export function s_dirname(ok: bool): bool {
-  if (!ok) return false;
+// fd type codes of path-like fds (fd.typechar): file, directory, memfd
+@inline function is_path_type(c: u8): bool { return c == 102 || c == 100 || c == 109; }
+
+/** fd.directory from the fd's name in SP/SL and its type code: a directory is its own, a file's is before the last '/'. */
+export function s_dirname(ok: bool, type: u8): bool {
+  if (!ok || !is_path_type(type)) return false;
+  if (type == 100) return true;
   let i = SL - 1; while (i >= 0 && load<u8>(SP + <usize>i) != 47) i--;
-  if (i < 0) return false;
-  SL = i == 0 ? 1 : i; return true;
+  SL = i < 0 ? 0 : i == 0 ? 1 : i; return true;
 }
 
-/** fd.filename: after the last '/'. */
-export function s_basename(ok: bool): bool {
-  if (!ok) return false;
+/** fd.filename: after the last '/'; directories have none. */
+export function s_basename(ok: bool, type: u8): bool {
+  if (!ok || !is_path_type(type) || type == 100) return false;
   let i = SL - 1; while (i >= 0 && load<u8>(SP + <usize>i) != 47) i--;
   SP += <usize>(i + 1); SL -= i + 1; return true;
 }

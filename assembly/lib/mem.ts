@@ -9,11 +9,13 @@ export const SCRATCH_CAP: usize = 65536;           // per-event derived strings 
 export const THREAD_SLOTS: u32 = 8192;             // power of two
 export const THREAD_SIZE: usize = 2464;
 export const FD_SLOTS: u32 = 16384;
-export const FD_SIZE: usize = 568;
+export const FD_SIZE: usize = 576;
 export const USER_SLOTS: u32 = 1024;
 export const USER_SIZE: usize = 136;
 export const CTR_SLOTS: u32 = 512;
 export const CTR_SIZE: usize = 1088;
+export const PROC_SLOTS: u32 = 8192;               // processes that hold fds: the head of each one's fd chain
+export const PROC_SIZE: usize = 16;
 
 export let BATCH: usize = 0;
 export let OUT: usize = 0;
@@ -29,7 +31,12 @@ export let USER_KEYS: usize = 0;
 export let THREAD_IDX: usize = 0;
 export let FD_IDX: usize = 0;
 export let USER_IDX: usize = 0;
-/** Per table (thread, fd, user): u32 free-list head (index + 1, 0 = none), u32 entries ever handed out. */
+export let PROCS: usize = 0;
+export let PROC_KEYS: usize = 0;
+export let PROC_IDX: usize = 0;
+/** Room for one process's fd entry indices while its chain is copied or pruned (state.ts). */
+export let FD_LIST: usize = 0;
+/** Per table (thread, fd, user, process): u32 free-list head (index + 1, 0 = none), u32 entries ever handed out. */
 export let POOLS: usize = 0;
 let ready = false;
 
@@ -54,7 +61,11 @@ export function mem_init(): void {
   THREAD_IDX = at; at += <usize>THREAD_SLOTS * 4;
   FD_IDX = at; at += <usize>FD_SLOTS * 4;
   USER_IDX = at; at += <usize>USER_SLOTS * 4;
-  POOLS = at; at += 3 * 8;
+  PROCS = at; at += <usize>PROC_SLOTS * PROC_SIZE;
+  PROC_KEYS = at; at += <usize>PROC_SLOTS * 8;
+  PROC_IDX = at; at += <usize>PROC_SLOTS * 4;
+  FD_LIST = at; at += <usize>FD_SLOTS * 4;
+  POOLS = at; at += 4 * 8;
   const need = <i32>((up(at, 65536) >> 16) - <usize>memory.size());
   if (need > 0 && memory.grow(need) < 0) unreachable();
   ready = true;

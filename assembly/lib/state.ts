@@ -2,7 +2,7 @@
 // ppid), fds (by pid and fd number), users (by uid) and containers (by short id). The module keeps
 // threads and fds current from the records themselves; the host seeds them (/proc scan, capture
 // process lists) and adds names and container metadata through the exported calls in rules.ts.
-import { THREADS, THREAD_SLOTS, THREAD_SIZE, FDS, FD_SLOTS, FD_SIZE, USERS, USER_SLOTS, USER_SIZE, CTRS, CTR_SLOTS, CTR_SIZE, THREAD_KEYS, FD_KEYS, USER_KEYS, THREAD_IDX, FD_IDX, USER_IDX, POOLS, slot_set } from './mem';
+import { THREADS, THREAD_SLOTS, THREAD_SIZE, FDS, FD_SLOTS, FD_SIZE, USERS, USER_SLOTS, USER_SIZE, CTRS, CTR_SLOTS, CTR_SIZE, THREAD_KEYS, FD_KEYS, USER_KEYS, THREAD_IDX, FD_IDX, USER_IDX, POOLS, PROCS, PROC_SLOTS, PROC_SIZE, PROC_KEYS, PROC_IDX, FD_LIST, slot_set } from './mem';
 
 // ---- thread entry layout ----
 export const T_TID: usize = 0, T_PID: usize = 4, T_PPID: usize = 8, T_UID: usize = 12, T_LOGINUID: usize = 16;
@@ -26,7 +26,11 @@ export const F_SPORT: usize = 20, F_DPORT: usize = 22, F_SIP: usize = 24, F_DIP:
 export const F_NAME: usize = 32;     // cap 256
 export const F_NAME_PENDING: usize = 290; // u8 1: an IPv4 tuple whose name is rendered when first asked for (fdname.ts)
 export const F_RAW: usize = 304;     // cap 256: the path as the process passed it (fd.nameraw); empty when it is the name
-export const FD_SIZE_COPY: usize = 568 - 12;
+export const FD_SIZE_COPY: usize = 568 - 12;   // what a dup or a fork copies: all but the key, state and chain
+// Each process's fds are chained (entry index + 1, 0 = none) from its process entry, so a fork can
+// copy them, an exec drop the close-on-exec ones and an exit free them without a table scan.
+export const F_NEXT: usize = 568, F_PREV: usize = 572;
+const P_PID: usize = 0, P_STATE: usize = 4, P_HEAD: usize = 8;
 
 // fd type codes, as fd.typechar prints them
 export const FT_FILE: u8 = 102, FT_DIR: u8 = 100, FT_IPV4: u8 = 52, FT_IPV6: u8 = 54, FT_UNIX: u8 = 117;
@@ -80,6 +84,11 @@ const K_EMPTY: u64 = 0;
   store<u32>(pool, idx + 1);
 }
 
+// What the last probe with `create` did: made a new entry, and whether that took over (evicted) a
+// live one, whose key it reports.
+let PROBE_NEW = false, PROBE_EVICTED = false;
+let PROBE_OLD_KEY: u64 = 0;
+
 /**
  * Open-addressing probe for `key`; returns the entry or, when `create`, a fresh one. Probes are
  * bounded so a table filled by leaked entries (exits the host never saw) costs no more than
@@ -94,14 +103,15 @@ function probe(keys: usize, idxs: usize, pool: usize, base: usize, slots: u32, s
   let free: i32 = -1;
   for (let n: u32 = 0; n < MAX_PROBE; n++) {
     const k = load<u64>(keys + (<usize>i << 3));
-    if (k == want) return base + <usize>load<u32>(idxs + (<usize>i << 2)) * size;
+    if (k == want) { PROBE_NEW = false; return base + <usize>load<u32>(idxs + (<usize>i << 2)) * size; }
     if (k == K_EMPTY) { free = <i32>i; break; }
     i = (i + 1) & mask;
   }
   if (!create) return 0;
   let slot: u32, idx: u32;
-  if (free >= 0) { slot = <u32>free; idx = pool_take(pool, base, size, keyOff); store<u32>(idxs + (<usize>slot << 2), idx); }
-  else { slot = home; idx = load<u32>(idxs + (<usize>slot << 2)); }
+  PROBE_NEW = true;
+  if (free >= 0) { slot = <u32>free; idx = pool_take(pool, base, size, keyOff); store<u32>(idxs + (<usize>slot << 2), idx); PROBE_EVICTED = false; }
+  else { slot = home; idx = load<u32>(idxs + (<usize>slot << 2)); PROBE_EVICTED = true; PROBE_OLD_KEY = load<u64>(keys + (<usize>slot << 3)) - 2; }
   const at = base + <usize>idx * size;
   clear_entry(at, size);
   store<u64>(keys + (<usize>slot << 3), want);
@@ -153,8 +163,93 @@ export function thread_ancestor(e: usize, n: i32): usize {
 
 @inline function fdkey(pid: u32, fd: i64): u64 { return (<u64>pid << 32) | (<u64>fd & 0xffffffff); }
 export function fd_get(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, false); }
-export function fd_put(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, true); }
-export function fd_del(pid: u32, fd: i64): void { if (fd >= 0) unlink(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd)); }
+export function fd_put(pid: u32, fd: i64): usize {
+  if (fd < 0) return 0;
+  const f = probe(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, true);
+  FD_FRESH = f != 0 && PROBE_NEW;
+  if (FD_FRESH) {
+    if (PROBE_EVICTED) chain_unlink(f, <u32>(PROBE_OLD_KEY >> 32));
+    chain_link(f, pid);
+  }
+  return f;
+}
+/** Whether the last fd_put made its entry (rather than finding it). */
+let FD_FRESH = false;
+/** fd_put for a descriptor the event creates anew (open, socket, accept): nothing of an earlier one with its number is kept. */
+export function fd_new(pid: u32, fd: i64): usize {
+  const f = fd_put(pid, fd);
+  if (f != 0 && !FD_FRESH) { memory.fill(f + F_TYPE, 0, 34 - F_TYPE); store<u8>(f + F_NAME_PENDING, 0); store<u16>(f + F_RAW, 0); }
+  return f;
+}
+
+export function fd_del(pid: u32, fd: i64): void {
+  const f = fd_get(pid, fd);
+  if (f == 0) return;
+  chain_unlink(f, pid);
+  unlink(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd));
+}
+
+function proc_get(pid: u32): usize { return probe(PROC_KEYS, PROC_IDX, POOLS + 24, PROCS, PROC_SLOTS, PROC_SIZE, P_PID, P_STATE, <u64>pid, false, false); }
+@inline function fd_at(i1: u32): usize { return FDS + <usize>(i1 - 1) * FD_SIZE; }
+@inline function fd_index1(f: usize): u32 { return <u32>((f - FDS) / FD_SIZE) + 1; }
+
+/** Puts fd entry f at the head of its process's chain (an entry whose process entry cannot be made stays unchained). */
+function chain_link(f: usize, pid: u32): void {
+  const p = probe(PROC_KEYS, PROC_IDX, POOLS + 24, PROCS, PROC_SLOTS, PROC_SIZE, P_PID, P_STATE, <u64>pid, false, true);
+  store<u32>(f + F_PREV, 0);
+  if (p == 0) { store<u32>(f + F_NEXT, 0); return; }
+  // a process entry that took over another's leaves that one's chain unreachable but consistent
+  const head = PROBE_NEW ? 0 : load<u32>(p + P_HEAD);
+  const me = fd_index1(f);
+  store<u32>(f + F_NEXT, head);
+  if (head != 0) store<u32>(fd_at(head) + F_PREV, me);
+  store<u32>(p + P_HEAD, me);
+}
+
+function chain_unlink(f: usize, pid: u32): void {
+  const prev = load<u32>(f + F_PREV), next = load<u32>(f + F_NEXT);
+  if (next != 0) store<u32>(fd_at(next) + F_PREV, prev);
+  if (prev != 0) { store<u32>(fd_at(prev) + F_NEXT, next); return; }
+  const p = proc_get(pid);
+  if (p == 0 || load<u32>(p + P_HEAD) != fd_index1(f)) return;
+  if (next != 0) store<u32>(p + P_HEAD, next);
+  else unlink(PROC_KEYS, PROC_IDX, POOLS + 24, PROCS, PROC_SLOTS, PROC_SIZE, P_PID, P_STATE, <u64>pid);
+}
+
+/** The fd entries of process `pid` into FD_LIST (changing the table while walking a chain could reorder it); returns how many. */
+function fd_list(pid: u32): i32 {
+  const p = proc_get(pid);
+  let n = 0;
+  if (p == 0) return 0;
+  for (let i = load<u32>(p + P_HEAD); i != 0 && n < <i32>FD_SLOTS; i = load<u32>(fd_at(i) + F_NEXT)) {
+    store<u32>(FD_LIST + (<usize>n << 2), i);
+    n++;
+  }
+  return n;
+}
+
+/** A fork: the child process starts with a copy of the parent's fds (replacing any it had). */
+export function fds_fork(parent: u32, child: u32): void {
+  if (parent == child) return;
+  fds_drop(child, 0);
+  const n = fd_list(parent);
+  for (let k = 0; k < n; k++) {
+    const src = fd_at(load<u32>(FD_LIST + (<usize>k << 2)));
+    const key = load<u64>(src + F_KEY);
+    const dst = fd_put(child, <i64>(key & 0xffffffff));
+    // the put may have evicted the source; copy only from an entry that still holds it
+    if (dst != 0 && dst != src && load<u64>(src + F_KEY) == key && load<u32>(src + F_STATE) == USED) memory.copy(dst + 12, src + 12, FD_SIZE_COPY);
+  }
+}
+
+/** Drops process `pid`'s fds whose open flags have any of `mask` (0: all of them). */
+export function fds_drop(pid: u32, mask: u32): void {
+  const n = fd_list(pid);
+  for (let k = 0; k < n; k++) {
+    const f = fd_at(load<u32>(FD_LIST + (<usize>k << 2)));
+    if (mask == 0 || (load<u32>(f + F_FLAGS) & mask) != 0) fd_del(pid, <i64>(load<u64>(f + F_KEY) & 0xffffffff));
+  }
+}
 
 export function user_get(uid: u32): usize { return probe(USER_KEYS, USER_IDX, POOLS + 16, USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, false); }
 export function user_put(uid: u32): usize { return probe(USER_KEYS, USER_IDX, POOLS + 16, USERS, USER_SLOTS, USER_SIZE, U_UID, U_STATE, <u64>uid + 1, false, true); }

@@ -3,13 +3,13 @@
 // itself shows, as Falco's parser does) and after (close and exit remove entries).
 import { slot_set, slot_len, slot_ptr } from './mem';
 import {
-  thread_get, thread_put, thread_del, fd_get, fd_put, fd_del,
+  thread_get, thread_put, thread_del, fd_get, fd_put, fd_new, fd_del, fds_fork, fds_drop,
   T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID, T_CAP_PERM, T_CAP_EFF, T_CAP_INH, T_START, T_VPID, T_HAVE, T_ENV, TH_CAPS, TH_VPID, TH_START, F_RAW,
   F_TYPE, F_L4, F_FLAGS, F_SPORT, F_DPORT, F_SIP, F_DIP, F_NAME, F_NAME_PENDING, FD_SIZE_COPY,
   FT_FILE, FT_DIR, FT_IPV4, FT_IPV6, FT_UNIX, FT_MEMFD, FT_NETLINK, FT_OTHER, L4_TCP, L4_UDP, L4_RAW,
 } from './state';
 import { SP, SL, IV, s_param, i_param, s_path, s_path_keep } from './fields';
-import { be16, fd_name_ipv6 } from './fdname';
+import { be16, fd_name_ipv6, fd_name_ready, fd_name_bind } from './fdname';
 import * as S from '../schema.gen';
 
 @inline function hdr_u32(rec: usize, off: usize): u32 { return load<u32>(rec + off); }
@@ -19,6 +19,16 @@ function param_i64(rec: usize, i: i32): i64 { return i_param(rec, i, 8, true) ? 
 function set_str(e: usize, off: usize, cap: i32, rec: usize, i: i32): void {
   if (s_param(rec, i)) slot_set(e + off, cap, SP, SL);
 }
+
+/** The cwd as proc.cwd shows it, with a trailing slash; an empty value leaves the one known. */
+function set_cwd(e: usize, p: usize, n: i32): void {
+  if (n <= 0) return;
+  slot_set(e + T_CWD, 255, p, n);
+  const k = <i32>load<u16>(e + T_CWD);
+  if (load<u8>(e + T_CWD + 1 + <usize>k) != 47) { store<u8>(e + T_CWD + 2 + <usize>k, 47); store<u16>(e + T_CWD, <u16>(k + 1)); }
+}
+
+@inline function cwd_root(e: usize): void { store<u16>(e + T_CWD, 1); store<u8>(e + T_CWD + 2, 47); }
 
 /** args are NUL-separated in the record; the table keeps them space-joined as proc.args prints. */
 function set_args(e: usize, rec: usize, i: i32): void {
@@ -43,7 +53,7 @@ function fill_proc(e: usize, rec: usize, pid: u32, ppid: u32): void {
   store<u32>(e + T_UID, hdr_u32(rec, 28)); store<u32>(e + T_LOGINUID, hdr_u32(rec, 40)); store<u32>(e + T_TTY, hdr_u32(rec, 44));
   set_str(e, T_EXE, 256, rec, 1);
   set_args(e, rec, 2);
-  set_str(e, T_CWD, 256, rec, 6);
+  if (s_param(rec, 6)) set_cwd(e, SP, SL);
   if (s_param(rec, 7) && SL > 0) slot_set(e + T_COMM, 16, SP, SL);
   else { let n = 0; while (n < 16 && load<u8>(rec + 64 + <usize>n) != 0) n++; slot_set(e + T_COMM, 16, rec + 64, n); }
   let n = 0; while (n < 16 && load<u8>(rec + 80 + <usize>n) != 0) n++;
@@ -72,11 +82,14 @@ function on_exec(rec: usize): void {
   // a process first seen at its exec (its clone was not seen) is taken to start there
   if (!known) set_start(e, rec);
   fill_proc(e, rec, hdr_u32(rec, 20), hdr_u32(rec, 24));
+  // the new image keeps only the descriptors not marked close-on-exec
+  fds_drop(hdr_u32(rec, 20), O_CLOEXEC);
   store<u32>(e + T_EXEFLAGS, i_param(rec, 20, 4, false) ? <u32>IV : 0);
   set_str(e, T_EXEPATH, 256, rec, 21);
 }
 
 const CLONE_THREAD: i64 = 0x10000;
+const O_CLOEXEC: u32 = 0o2000000;
 
 function on_clone(rec: usize): void {
   const res = param_i64(rec, 0);
@@ -86,7 +99,8 @@ function on_clone(rec: usize): void {
   let parent: usize;
   if (res == 0) {
     tid = hdr_u32(rec, 16); pid = hdr_u32(rec, 20); ppid = hdr_u32(rec, 24);
-    parent = thread_get(ppid);
+    // the calling thread (ptid), which may be a thread of the parent process rather than its leader
+    parent = thread_get(i_param(rec, 5, 8, true) && IV > 0 ? <u32>IV : ppid);
   } else {
     tid = <u32>res;
     if (thread_get(tid) != 0) return;          // the child's own record came first
@@ -105,9 +119,12 @@ function on_clone(rec: usize): void {
     store<u32>(e + T_VPID, load<u32>(parent + T_VPID));
     store<u32>(e + T_HAVE, load<u32>(parent + T_HAVE) & (TH_CAPS | TH_VPID));
     memory.copy(e + T_ENV, parent + T_ENV, 2 + <usize>load<u16>(parent + T_ENV));
+    memory.copy(e + T_CWD, parent + T_CWD, 2 + <usize>load<u16>(parent + T_CWD));
   }
   set_start(e, rec);
   fill_proc(e, rec, pid, ppid);
+  // a new process starts with a copy of its parent's descriptors; threads share them (same pid)
+  if (!(flags & CLONE_THREAD)) fds_fork(res != 0 ? hdr_u32(rec, 20) : parent != 0 ? load<u32>(parent + T_PID) : ppid, pid);
 }
 
 function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype: u8): void {
@@ -117,7 +134,7 @@ function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype
   if (ftype == FT_MEMFD ? !s_path(rec, name, dirfd, 0) : !s_path_keep(rec, name, dirfd, t != 0 ? t + T_CWD : 0)) return;
   const np = SP, nl = SL;
   const flags: u32 = flagsi >= 0 && i_param(rec, flagsi, 4, false) ? <u32>IV : 0;
-  const f = fd_put(hdr_u32(rec, 20), fd);
+  const f = fd_new(hdr_u32(rec, 20), fd);
   if (f == 0) return;
   slot_set(f + F_NAME, 256, np, nl); store<u8>(f + F_NAME_PENDING, 0);
   if (s_param(rec, name)) slot_set(f + F_RAW, 256, SP, SL);
@@ -130,7 +147,7 @@ function on_socket(rec: usize): void {
   if (fd < 0) return;
   const dom: u32 = i_param(rec, 1, 4, false) ? <u32>IV : 0;
   const ty: u32 = i_param(rec, 2, 4, false) ? <u32>IV & 0xf : 0;
-  const f = fd_put(hdr_u32(rec, 20), fd);
+  const f = fd_new(hdr_u32(rec, 20), fd);
   if (f == 0) return;
   store<u16>(f + F_NAME, 0); store<u8>(f + F_NAME_PENDING, 0);
   store<u8>(f + F_TYPE, dom == 2 ? FT_IPV4 : dom == 10 ? FT_IPV6 : dom == 1 ? FT_UNIX : dom == 16 ? FT_NETLINK : FT_OTHER);
@@ -157,8 +174,8 @@ function set_tuple(f: usize, p: usize, n: i32, isInbound: bool): void {
     store<u8>(f + F_TYPE, FT_IPV6);
     if (n >= 37) fd_name_ipv6(f, p + 1);
   }
-  if (isInbound) store<u8>(f + 14, 1);
-  store<u8>(f + 15, 1);   // connected
+  // an IP tuple says which end this process holds and that the socket is connected (unix ones neither)
+  if (fam == 2 || fam == 10) { store<u8>(f + 14, isInbound ? 1 : 0); store<u8>(f + 15, 1); }
 }
 
 function on_connect(rec: usize): void {
@@ -172,7 +189,7 @@ function on_connect(rec: usize): void {
 function on_accept(rec: usize): void {
   const fd = param_i64(rec, 0);
   if (fd < 0) return;
-  const f = fd_put(hdr_u32(rec, 20), fd);
+  const f = fd_new(hdr_u32(rec, 20), fd);
   if (f == 0) return;
   store<u8>(f + F_L4, L4_TCP);
   if (s_param(rec, 1)) set_tuple(f, SP, SL, true);
@@ -183,7 +200,8 @@ function on_dup(rec: usize, oldi: i32): void {
   if (res < 0) return;
   const pid = hdr_u32(rec, 20);
   const src = fd_get(pid, param_i64(rec, oldi));
-  if (src == 0) return;
+  // an unknown source still replaces the target: what the table knew of it is stale
+  if (src == 0) { fd_del(pid, res); return; }
   const dst = fd_put(pid, res);
   if (dst == 0 || dst == src) return;
   memory.copy(dst + 12, src + 12, FD_SIZE_COPY);
@@ -193,7 +211,34 @@ function on_chdir(rec: usize): void {
   if (param_i64(rec, 0) != 0) return;
   const t = thread_get(hdr_u32(rec, 16));
   if (t == 0) return;
-  if (s_path(rec, 1, -1, t + T_CWD)) slot_set(t + T_CWD, 256, SP, SL);
+  if (!s_path(rec, 1, -1, t + T_CWD)) return;
+  // an empty path leaves "/", as the host's state resolves it
+  if (SL == 0) cwd_root(t); else set_cwd(t, SP, SL);
+}
+
+function on_fchdir(rec: usize): void {
+  if (param_i64(rec, 0) != 0) return;
+  const t = thread_get(hdr_u32(rec, 16));
+  const f = fd_get(hdr_u32(rec, 20), param_i64(rec, 1));
+  if (t == 0 || f == 0) return;
+  fd_name_ready(f);
+  const n = <i32>load<u16>(f + F_NAME);
+  if (n == 0) cwd_root(t); else set_cwd(t, f + F_NAME + 2, n);
+}
+
+/** A bound socket is named by its local address, kept as the server end (dip/dport). */
+function on_bind(rec: usize): void {
+  const fd = param_i64(rec, 2);
+  if (param_i64(rec, 0) < 0 || fd < 0 || !s_param(rec, 1) || SL < 1) return;
+  const p = SP, n = SL, fam = load<u8>(p);
+  if (fam != 1 && !(fam == 2 && n >= 7) && !(fam == 10 && n >= 19)) return;
+  let f = fd_get(hdr_u32(rec, 20), fd);
+  if (f == 0) { f = fd_put(hdr_u32(rec, 20), fd); if (f == 0) return; store<u8>(f + F_L4, 0); }
+  if (fam == 1) { store<u8>(f + F_TYPE, FT_UNIX); if (n > 1) { slot_set(f + F_NAME, 256, p + 1, n - 1); store<u8>(f + F_NAME_PENDING, 0); } return; }
+  store<u8>(f + F_TYPE, fam == 2 ? FT_IPV4 : FT_IPV6);
+  if (fam == 2) { store<u32>(f + F_DIP, load<u32>(p + 1)); store<u16>(f + F_DPORT, <u16>be16(p + 5)); }
+  store<u8>(f + 14, 1);
+  fd_name_bind(f, p, fam == 10);
 }
 
 /** State changes the event itself shows; run before the rules evaluate it. */
@@ -212,6 +257,8 @@ export function track_before(rec: usize, ty: u16): void {
     case S.EVT_DUP: on_dup(rec, 1); break;
     case S.EVT_DUP2: case S.EVT_DUP3: on_dup(rec, 1); break;
     case S.EVT_CHDIR: on_chdir(rec); break;
+    case S.EVT_FCHDIR: on_fchdir(rec); break;
+    case S.EVT_BIND: on_bind(rec); break;
     default: break;
   }
 }
@@ -219,5 +266,9 @@ export function track_before(rec: usize, ty: u16): void {
 /** Removals; run after the rules saw the event (a close still shows the fd it closes). */
 export function track_after(rec: usize, ty: u16): void {
   if (ty == S.EVT_CLOSE) { if (param_i64(rec, 0) == 0) fd_del(hdr_u32(rec, 20), param_i64(rec, 1)); }
-  else if (ty == S.EVT_PROCEXIT) thread_del(hdr_u32(rec, 16));
+  else if (ty == S.EVT_PROCEXIT) {
+    thread_del(hdr_u32(rec, 16));
+    // the process's descriptors go with its main thread (as the host's state keeps them there)
+    if (hdr_u32(rec, 16) == hdr_u32(rec, 20)) fds_drop(hdr_u32(rec, 20), 0);
+  }
 }

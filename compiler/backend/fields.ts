@@ -57,6 +57,14 @@ function openPath(ev: EventDef): string | null {
   return `s_open_path(rec, ${ni}, ${ev.params[ni].dirfd ? paramIndex(ev, ev.params[ni].dirfd!) : -1})`;
 }
 
+/** The fd.typechar code (a u8 expression, 0 when the table has no entry) of the event's fd. */
+function fdTypeCode(ev: EventDef): string | null {
+  // a failed open has no table entry; its type is still known from the event
+  if (OPEN_TYPES.has(ev.name)) return `(i_param(rec, ${paramIndex(ev, 'flags')}, 4, false) && (IV & 0o200000) != 0 ? <u8>100 : <u8>102)`;
+  const fe = fdEntry(ev);
+  return fe ? `(${fe} != 0 ? load<u8>(fd_of(rec, ${fdParam(ev)}) + ${F.TYPE}) : <u8>0)` : null;
+}
+
 function fdName(ev: EventDef | null): string {
   if (!ev) return 'false';
   const op = openPath(ev);
@@ -226,8 +234,9 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
       return p0 && (p0.name === 'res' || p0.name === 'fd') ? { kind: 'int', expr: `i_param(rec, 0, 8, true)` } : { kind: 'int', expr: 'false' };
     }
     case 'fd.name': return { kind: 'str', expr: fdName(ev) };
-    case 'fd.directory': return { kind: 'str', expr: `s_dirname(${fdName(ev)})` };
-    case 'fd.filename': return { kind: 'str', expr: `s_basename(${fdName(ev)})` };
+    // only path-like fds (files, directories, memfds) have them; a directory is its own directory
+    case 'fd.directory': { const c = ev && fdTypeCode(ev); return { kind: 'str', expr: c ? `s_dirname(${fdName(ev)}, ${c})` : 'false' }; }
+    case 'fd.filename': { const c = ev && fdTypeCode(ev); return { kind: 'str', expr: c ? `s_basename(${fdName(ev)}, ${c})` : 'false' }; }
     case 'fd.num': {
       const i = ev ? fdParam(ev) : -1;
       return { kind: 'int', expr: i < 0 ? 'false' : `i_param(rec, ${i}, 8, true)` };
@@ -237,10 +246,7 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
       const fe = fdEntry(ev);
       if (!fe) return { kind: 'str', expr: 'false' };
       if (ref.field === 'fd.l4proto') return { kind: 'str', expr: `(${fe} != 0 && s_l4(load<u8>(fd_of(rec, ${fdParam(ev)}) + ${F.L4})))` };
-      // a failed open has no table entry; its type is still known from the event
-      const code = OPEN_TYPES.has(ev.name)
-        ? `(i_param(rec, ${paramIndex(ev, 'flags')}, 4, false) && (IV & 0o200000) != 0 ? <u8>100 : <u8>102)`
-        : `(${fe} != 0 ? load<u8>(fd_of(rec, ${fdParam(ev)}) + ${F.TYPE}) : <u8>0)`;
+      const code = fdTypeCode(ev)!;
       if (ref.field === 'fd.typechar') return { kind: 'str', expr: `s_char(${code})`, code, codeOf: (l) => (l.length === 1 ? l.charCodeAt(0) : -1), codeOps: ['=', '!=', 'in'] };
       // unlisted codes have no fd.type: only = and in, which they never satisfy, use the number
       return { kind: 'str', expr: `s_fdtype(${code})`, code, codeOf: (l) => FDTYPE_CODES[l] ?? -1, codeOps: ['=', 'in'] };

@@ -71,6 +71,7 @@ export function mirror(state: State, to: StateSeeds): void {
   for (const c of state.containers.map.values()) to.container(c);
   // Parents before children is not needed: the module links ancestors by ppid at lookup.
   for (const t of state.threads.map.values()) to.thread(t);
+  for (const [pid, fds] of state.threads.leaderlessFds()) for (const f of fds.values()) to.fd(pid, f);
   if (state.hostname) to.hostname(state.hostname);
 }
 

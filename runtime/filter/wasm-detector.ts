@@ -27,6 +27,7 @@ interface Loaded {
   /** Rules the back end could not compile, run by the interpreter on their own event types. */
   rest: RulesFor | null;
   restTypes: Uint8Array;
+  interpreted: number;
   interest: number[];
 }
 
@@ -57,7 +58,7 @@ async function load(rules: CompiledRules): Promise<Loaded> {
     rest = dispatch(left);
     EVENT_SPECS.forEach((s, id) => { if (s && rest!('syscall', s.name).length) { restTypes[id] = 1; ids.add(id); } });
   }
-  return { rules, mod, rest, restTypes, interest: [...ids].sort((a, b) => a - b) };
+  return { rules, mod, rest, restTypes, interpreted: left.length, interest: [...ids].sort((a, b) => a - b) };
 }
 
 export class WasmDetector implements SeededDetector {
@@ -95,6 +96,8 @@ export class WasmDetector implements SeededDetector {
 
   get state(): State { return this.rs.state; }
   get interest(): readonly number[] { return this.cur.interest; }
+  /** Rules the back end could not compile, which the interpreter runs beside the module. */
+  get interpreted(): number { return this.cur.interpreted; }
   /** The module's linear memory, for the benchmark's resident-memory account. */
   get moduleBytes(): number { return this.cur.mod.memoryBytes(); }
 

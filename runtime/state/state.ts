@@ -271,7 +271,9 @@ export class State {
     if (int(p.gid) >= 0) child.gid = int(p.gid);
     if (int(p.vtid) >= 0) child.vtid = int(p.vtid);
     if (int(p.vpid) >= 0) child.vpid = int(p.vpid);
-    if (!isThread && base.fds) child.fds = new Map(base.fds);
+    // a new process copies its parent process's descriptors (kept on the main thread's entry)
+    // (copies of the entries: a connect or bind changes its fd in place, and must not reach the other process)
+    if (!isThread) { const fds = this.threads.fds(base); if (fds.size) { child.fds = new Map(); for (const [n, f] of fds) child.fds.set(n, { ...f }); } }
     if (res === 0 && existing?.fds && !child.fds) child.fds = existing.fds;
     delete child.parent; if (!child.fds) delete child.fds;
     this.threads.add(child);
@@ -347,10 +349,11 @@ export class State {
   }
 }
 
-/** A socket's fd: the family's type and, from the socket type's low bits, its layer-4 protocol. */
+/** A socket's fd: the family's type and, from the socket type's low bits, its layer-4 protocol (none for unix). */
 function socketFd(fd: number, domain: number, socketType: number): FdInfo {
   const info: FdInfo = { num: fd, type: familyType(domain), name: '' };
-  const l4 = socketType & 0xf;
+  // a unix socket has no layer-4 protocol, whatever its type (Falco leaves fd.l4proto unset there)
+  const l4 = domain === 1 ? 0 : socketType & 0xf;
   if (l4 === 1) info.l4proto = 'tcp'; else if (l4 === 2) info.l4proto = 'udp'; else if (l4 === 3) info.l4proto = 'raw';
   return info;
 }

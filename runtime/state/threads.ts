@@ -15,16 +15,33 @@ export class ThreadTable {
   fdEvictions = 0;
   constructor(readonly limits: TableLimits = DEFAULT_LIMITS) { this.map = new BoundedMap(limits.threads); }
   get(tid: number): ThreadInfo | undefined { return this.map.peek(tid); }
-  add(t: ThreadInfo): ThreadInfo { this.map.set(t.tid, t); return t; }
+  add(t: ThreadInfo): ThreadInfo {
+    // a main thread seen after its threads takes over the table they used
+    if (t.tid === t.pid) { const m = this.leaderless.peek(t.pid); if (m) { this.leaderless.delete(t.pid); t.fds ??= m; } }
+    this.map.set(t.tid, t);
+    return t;
+  }
   remove(tid: number): void { this.map.delete(tid); }
   get size(): number { return this.map.size; }
   get evictions(): number { return this.map.evictions; }
 
-  /** The fd table a thread uses: its process's main thread's, created on first use. */
+  /**
+   * Fd tables of processes whose main thread is gone while other threads run on (it exited first,
+   * or was never seen): shared by those threads, as the kernel shares one table per process.
+   */
+  private readonly leaderless = new BoundedMap<number, Map<number, FdInfo>>(4096);
+
+  /** The fd table a thread uses: its process's main thread's (or the process's own without one), created on first use. */
   fds(t: ThreadInfo): Map<number, FdInfo> {
-    const owner = t.pid !== t.tid ? this.map.peek(t.pid) ?? t : t;
-    return owner.fds ??= new Map();
+    if (t.pid === t.tid) return t.fds ??= new Map();
+    const leader = this.map.peek(t.pid);
+    if (leader) return leader.fds ??= new Map();
+    let m = this.leaderless.peek(t.pid);
+    if (!m) { m = new Map(); this.leaderless.set(t.pid, m); }
+    return m;
   }
+  /** Leaderless fd tables, by pid (for mirroring the state into a new filter module). */
+  leaderlessFds(): IterableIterator<[number, Map<number, FdInfo>]> { return this.leaderless.entries(); }
   setFd(t: ThreadInfo, fd: FdInfo): void {
     const m = this.fds(t);
     if (!m.has(fd.num) && m.size >= this.limits.fdsPerProcess) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { compileBackend } from '../../compiler/backend/index.js';
 import { FilterModule } from '../../compiler/backend/host.js';
 import { field, cmp, and, rule, ruleset } from './ir-helpers.js';
-import { rec } from './records.js';
+import { concat, rec } from './records.js';
 import { mulberry } from './world.js';
 
 const FD_SLOTS = 16384n; // assembly/lib/mem.ts
@@ -72,4 +72,29 @@ test('thread entries are handed out from the front of the table and reused: resi
   for (const [i, tid] of tids.entries()) m.seedThread({ tid: tid + 1, pid: tid + 1, ppid: 1, comm: `qy${String(i).padStart(5, '0')}` });
   const again = tids.map((_, i) => offsetsOf(m, `qy${String(i).padStart(5, '0')}`)[0]);
   assert.deepEqual([...again].sort((a, b) => a - b), [...at].sort((a, b) => a - b), 'the same entries, reused');
+});
+
+test('a process exit frees its fds: short-lived processes do not crowd a long-lived one out of the fd table', async () => {
+  const be = await compileBackend(ruleset([rule(0, 'shadow write', and(cmp(field('evt.type'), '=', 'write'), cmp(field('fd.name'), '=', '/etc/shadow')), ['write'])]));
+  assert.deepEqual(be.diagnostics, []);
+  const m = await FilterModule.load(be.wasm!);
+  m.seedThread({ tid: 100, pid: 100, ppid: 1, comm: 'keeper', cwd: '/' });
+  const keeper = { tid: 100, pid: 100, ppid: 1, comm: 'keeper' };
+  m.run(rec('openat', keeper, { fd: 3, dirfd: -100, name: '/etc/shadow', flags: 0, mode: 0 }), () => undefined);
+  // 40,000 processes (2.4x the fd table) each open two files and exit; fork copies the keeper's fd too
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < 40000; i++) {
+    const tid = 1000 + i, h = { tid, pid: tid, ppid: 100, comm: 'short' };
+    parts.push(
+      rec('clone', { ...h, ts: BigInt(i) }, { res: 0, exe: 'short', args: [], tid, pid: tid, ptid: 100, cwd: '/', comm: 'short', flags: 0 }),
+      rec('openat', h, { fd: 4, dirfd: -100, name: `/tmp/${i}`, flags: 0, mode: 0 }),
+      rec('openat', h, { fd: 5, dirfd: -100, name: `/tmp/${i}.log`, flags: 0, mode: 0 }),
+      rec('procexit', h, {}),
+    );
+    if (parts.length >= 4000) { m.run(concat(parts), () => undefined); parts.length = 0; }
+  }
+  m.run(concat(parts), () => undefined);
+  const got: number[] = [];
+  m.run(rec('write', keeper, { res: 1, data: 'x', fd: 3, size: 1 }), (_i, id) => got.push(id));
+  assert.deepEqual(got, [0], 'the keeper\'s fd 3 is still known');
 });
