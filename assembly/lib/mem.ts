@@ -9,7 +9,7 @@ export const SCRATCH_CAP: usize = 65536;           // per-event derived strings 
 export const THREAD_SLOTS: u32 = 8192;             // power of two
 export const THREAD_SIZE: usize = 2464;
 export const FD_SLOTS: u32 = 16384;
-export const FD_SIZE: usize = 576;
+export const FD_SIZE: usize = 568;
 export const USER_SLOTS: u32 = 1024;
 export const USER_SIZE: usize = 136;
 export const CTR_SLOTS: u32 = 512;
@@ -36,6 +36,8 @@ export let PROC_KEYS: usize = 0;
 export let PROC_IDX: usize = 0;
 /** Room for one process's fd entry indices while its chain is copied or pruned (state.ts). */
 export let FD_LIST: usize = 0;
+/** Per fd entry, 16 bytes: the next and previous entry of its process's chain and its process entry (state.ts). */
+export let FD_LINKS: usize = 0;
 /** Per table (thread, fd, user, process): u32 free-list head (index + 1, 0 = none), u32 entries ever handed out. */
 export let POOLS: usize = 0;
 let ready = false;
@@ -65,6 +67,7 @@ export function mem_init(): void {
   PROC_KEYS = at; at += <usize>PROC_SLOTS * 8;
   PROC_IDX = at; at += <usize>PROC_SLOTS * 4;
   FD_LIST = at; at += <usize>FD_SLOTS * 4;
+  FD_LINKS = at; at += <usize>FD_SLOTS * 16;
   POOLS = at; at += 4 * 8;
   const need = <i32>((up(at, 65536) >> 16) - <usize>memory.size());
   if (need > 0 && memory.grow(need) < 0) unreachable();

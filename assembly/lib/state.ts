@@ -2,7 +2,7 @@
 // ppid), fds (by pid and fd number), users (by uid) and containers (by short id). The module keeps
 // threads and fds current from the records themselves; the host seeds them (/proc scan, capture
 // process lists) and adds names and container metadata through the exported calls in rules.ts.
-import { THREADS, THREAD_SLOTS, THREAD_SIZE, FDS, FD_SLOTS, FD_SIZE, USERS, USER_SLOTS, USER_SIZE, CTRS, CTR_SLOTS, CTR_SIZE, THREAD_KEYS, FD_KEYS, USER_KEYS, THREAD_IDX, FD_IDX, USER_IDX, POOLS, PROCS, PROC_SLOTS, PROC_SIZE, PROC_KEYS, PROC_IDX, FD_LIST, slot_set } from './mem';
+import { THREADS, THREAD_SLOTS, THREAD_SIZE, FDS, FD_SLOTS, FD_SIZE, USERS, USER_SLOTS, USER_SIZE, CTRS, CTR_SLOTS, CTR_SIZE, THREAD_KEYS, FD_KEYS, USER_KEYS, THREAD_IDX, FD_IDX, USER_IDX, POOLS, PROCS, PROC_SLOTS, PROC_SIZE, PROC_KEYS, PROC_IDX, FD_LIST, FD_LINKS, slot_set } from './mem';
 
 // ---- thread entry layout ----
 export const T_TID: usize = 0, T_PID: usize = 4, T_PPID: usize = 8, T_UID: usize = 12, T_LOGINUID: usize = 16;
@@ -28,8 +28,10 @@ export const F_NAME_PENDING: usize = 290; // u8 1: an IPv4 tuple whose name is r
 export const F_RAW: usize = 304;     // cap 256: the path as the process passed it (fd.nameraw); empty when it is the name
 export const FD_SIZE_COPY: usize = 568 - 12;   // what a dup or a fork copies: all but the key, state and chain
 // Each process's fds are chained (entry index + 1, 0 = none) from its process entry, so a fork can
-// copy them, an exec drop the close-on-exec ones and an exit free them without a table scan.
-export const F_NEXT: usize = 568, F_PREV: usize = 572;
+// copy them, an exec drop the close-on-exec ones and an exit free them without a table scan. The
+// links live in a dense array beside the table (L_* per entry), not in the entries: linking touches
+// the previous head's links, which are then a few bytes in a small array rather than a cold entry.
+const L_NEXT: usize = 0, L_PREV: usize = 4, L_PROC: usize = 8;
 const P_PID: usize = 0, P_STATE: usize = 4, P_HEAD: usize = 8;
 
 // fd type codes, as fd.typechar prints them
@@ -126,16 +128,17 @@ function probe(keys: usize, idxs: usize, pool: usize, base: usize, slots: u32, s
  * table keeps the empty slots that end a lookup early. A key sits at most MAX_PROBE - 1 slots past
  * its home, so only the next MAX_PROBE - 1 slots after the hole can move into it.
  */
-function unlink(keys: usize, idxs: usize, pool: usize, base: usize, slots: u32, size: usize, keyOff: usize, stateOff: usize, key: u64): void {
+function unlink(keys: usize, idxs: usize, pool: usize, base: usize, slots: u32, size: usize, keyOff: usize, stateOff: usize, key: u64): usize {
   const mask = slots - 1;
   const want = key + 2;
   let hole = mix(key) & mask;
   let n: u32 = 0;
   while (load<u64>(keys + (<usize>hole << 3)) != want) {
-    if (++n >= MAX_PROBE || load<u64>(keys + (<usize>hole << 3)) == K_EMPTY) return;
+    if (++n >= MAX_PROBE || load<u64>(keys + (<usize>hole << 3)) == K_EMPTY) return 0;
     hole = (hole + 1) & mask;
   }
-  pool_give(pool, base, size, keyOff, stateOff, load<u32>(idxs + (<usize>hole << 2)));
+  const idx = load<u32>(idxs + (<usize>hole << 2));
+  pool_give(pool, base, size, keyOff, stateOff, idx);
   let j = hole;
   while (true) {
     j = (j + 1) & mask;
@@ -149,6 +152,8 @@ function unlink(keys: usize, idxs: usize, pool: usize, base: usize, slots: u32, 
     hole = j;
   }
   store<u64>(keys + (<usize>hole << 3), K_EMPTY);
+  // the freed entry (its key and state fields now hold the free list; the rest is as it was)
+  return base + <usize>idx * size;
 }
 
 export function thread_get(tid: u32): usize { return tid == 0 ? 0 : probe(THREAD_KEYS, THREAD_IDX, POOLS, THREADS, THREAD_SLOTS, THREAD_SIZE, T_TID, T_STATE, <u64>tid, false, false); }
@@ -183,35 +188,56 @@ export function fd_new(pid: u32, fd: i64): usize {
 }
 
 export function fd_del(pid: u32, fd: i64): void {
-  const f = fd_get(pid, fd);
-  if (f == 0) return;
-  chain_unlink(f, pid);
-  unlink(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd));
+  if (fd < 0) return;
+  const f = unlink(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd));
+  if (f != 0) chain_unlink(f, pid);
 }
 
-function proc_get(pid: u32): usize { return probe(PROC_KEYS, PROC_IDX, POOLS + 24, PROCS, PROC_SLOTS, PROC_SIZE, P_PID, P_STATE, <u64>pid, false, false); }
+// Records come in runs from one process: its process entry is kept from the last lookup (checked, since entries are reused).
+let LAST_PROC: usize = 0;
+@inline function proc_live(p: usize, pid: u32): bool { return p != 0 && load<u32>(p + P_PID) == pid && load<u32>(p + P_STATE) == USED; }
+function proc_get(pid: u32): usize {
+  if (proc_live(LAST_PROC, pid)) return LAST_PROC;
+  const p = probe(PROC_KEYS, PROC_IDX, POOLS + 24, PROCS, PROC_SLOTS, PROC_SIZE, P_PID, P_STATE, <u64>pid, false, false);
+  if (p != 0) LAST_PROC = p;
+  return p;
+}
+/** The process entry of links l, from the stored index when that still holds the process. */
+@inline function proc_of(l: usize, pid: u32): usize {
+  const i = load<u32>(l + L_PROC);
+  const p = i == 0 ? 0 : PROCS + <usize>(i - 1) * PROC_SIZE;
+  return proc_live(p, pid) ? p : proc_get(pid);
+}
 @inline function fd_at(i1: u32): usize { return FDS + <usize>(i1 - 1) * FD_SIZE; }
 @inline function fd_index1(f: usize): u32 { return <u32>((f - FDS) / FD_SIZE) + 1; }
+/** The links of the entry with index + 1 `i1`. */
+@inline function lk(i1: u32): usize { return FD_LINKS + (<usize>(i1 - 1) << 4); }
 
 /** Puts fd entry f at the head of its process's chain (an entry whose process entry cannot be made stays unchained). */
 function chain_link(f: usize, pid: u32): void {
-  const p = probe(PROC_KEYS, PROC_IDX, POOLS + 24, PROCS, PROC_SLOTS, PROC_SIZE, P_PID, P_STATE, <u64>pid, false, true);
-  store<u32>(f + F_PREV, 0);
-  if (p == 0) { store<u32>(f + F_NEXT, 0); return; }
-  // a process entry that took over another's leaves that one's chain unreachable but consistent
-  const head = PROBE_NEW ? 0 : load<u32>(p + P_HEAD);
-  const me = fd_index1(f);
-  store<u32>(f + F_NEXT, head);
-  if (head != 0) store<u32>(fd_at(head) + F_PREV, me);
+  let p = proc_get(pid), head: u32 = 0;
+  if (p != 0) head = load<u32>(p + P_HEAD);
+  else {
+    p = probe(PROC_KEYS, PROC_IDX, POOLS + 24, PROCS, PROC_SLOTS, PROC_SIZE, P_PID, P_STATE, <u64>pid, false, true);
+    // (a process entry that took over another's leaves that one's chain unreachable but consistent)
+    LAST_PROC = p;
+  }
+  const me = fd_index1(f), l = lk(me);
+  store<u32>(l + L_PREV, 0);
+  if (p == 0) { store<u32>(l + L_NEXT, 0); store<u32>(l + L_PROC, 0); return; }
+  store<u32>(l + L_PROC, <u32>((p - PROCS) / PROC_SIZE) + 1);
+  store<u32>(l + L_NEXT, head);
+  if (head != 0) store<u32>(lk(head) + L_PREV, me);
   store<u32>(p + P_HEAD, me);
 }
 
 function chain_unlink(f: usize, pid: u32): void {
-  const prev = load<u32>(f + F_PREV), next = load<u32>(f + F_NEXT);
-  if (next != 0) store<u32>(fd_at(next) + F_PREV, prev);
-  if (prev != 0) { store<u32>(fd_at(prev) + F_NEXT, next); return; }
-  const p = proc_get(pid);
-  if (p == 0 || load<u32>(p + P_HEAD) != fd_index1(f)) return;
+  const me = fd_index1(f), l = lk(me);
+  const prev = load<u32>(l + L_PREV), next = load<u32>(l + L_NEXT);
+  if (next != 0) store<u32>(lk(next) + L_PREV, prev);
+  if (prev != 0) { store<u32>(lk(prev) + L_NEXT, next); return; }
+  const p = proc_of(l, pid);
+  if (p == 0 || load<u32>(p + P_HEAD) != me) return;
   if (next != 0) store<u32>(p + P_HEAD, next);
   else unlink(PROC_KEYS, PROC_IDX, POOLS + 24, PROCS, PROC_SLOTS, PROC_SIZE, P_PID, P_STATE, <u64>pid);
 }
@@ -221,7 +247,7 @@ function fd_list(pid: u32): i32 {
   const p = proc_get(pid);
   let n = 0;
   if (p == 0) return 0;
-  for (let i = load<u32>(p + P_HEAD); i != 0 && n < <i32>FD_SLOTS; i = load<u32>(fd_at(i) + F_NEXT)) {
+  for (let i = load<u32>(p + P_HEAD); i != 0 && n < <i32>FD_SLOTS; i = load<u32>(lk(i) + L_NEXT)) {
     store<u32>(FD_LIST + (<usize>n << 2), i);
     n++;
   }

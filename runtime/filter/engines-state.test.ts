@@ -35,6 +35,13 @@ const PROBES: Array<[string, string]> = [
   ['vi of bash', 'evt.type in (read, write, openat) and proc.name = vi and proc.pname = bash'],
   ['vi exe', 'evt.type in (read, write) and proc.exepath = /usr/bin/vi'],
   ['grandchild', 'evt.type in (read, write) and proc.aname[2] = bash'],
+  ['great-grandchild', 'evt.type in (read, write) and proc.aname[3] = vi'],
+  ['vi cmdline', 'evt.type in (read, write, close) and proc.cmdline = "vi -x"'],
+  ['spaced arg', 'evt.type in (read, write) and proc.args contains "a b"'],
+  ['parent cmdline', 'evt.type in (read, write) and proc.pcmdline startswith "bash --login"'],
+  ['parent exe', 'evt.type in (read, write) and proc.pexe = /usr/bin/cat'],
+  ['env', 'evt.type in (read, write) and proc.env contains DEBUG'],
+  ['exe', 'evt.type in (open, openat) and proc.exe = /bin/bash'],
 ];
 const RULES = rulesFrom(PROBES.map(([name, cond]) => `
 - rule: ${name}
@@ -48,12 +55,14 @@ const PATHS = ['/etc/passwd', '/etc/shadow', '/srv/data', '/srv', '/tmp/x', 'dat
 const O_CLOEXEC = 0o2000000, O_DIRECTORY = 0o200000;
 const FLAGS = [0, 1 | 0o100, O_CLOEXEC, O_DIRECTORY, 2 | O_CLOEXEC, O_DIRECTORY | O_CLOEXEC];
 const EXES = [['vi', '/usr/bin/vi'], ['bash', '/bin/bash'], ['cat', '/usr/bin/cat']];
+const ARGS = [['-x'], [], ['--login', 'a b'], ['-c', 'echo hi']];
+const ENVS = [[], ['DEBUG=1', 'HOME=/root'], ['PATH=/bin']];
 
-interface Task { tid: number; pid: number; ppid: number; comm: string }
+interface Task { tid: number; pid: number; ppid: number; comm: string; exe: string; args: string[] }
 
 /** Turns a list of random numbers into a record stream that a kernel could have written. */
 function stream(choices: number[]): Uint8Array {
-  const tasks: Task[] = [{ tid: 100, pid: 100, ppid: 1, comm: 'bash' }];
+  const tasks: Task[] = [{ tid: 100, pid: 100, ppid: 1, comm: 'bash', exe: 'bash', args: ['-i'] }];
   let next = 200, ts = 1n, k = 0;
   const take = (n: number) => choices[k++ % choices.length] % n;
   const out: Uint8Array[] = [];
@@ -63,7 +72,8 @@ function stream(choices: number[]): Uint8Array {
   const newFd = () => (take(8) === 0 ? -2 : 3 + take(6));
   for (let step = 0; step < choices.length; step++) {
     const t = tasks[take(tasks.length)];
-    const proc = { exe: t.comm, args: ['-x'], tid: t.tid, pid: t.pid, ptid: t.ppid, cwd: '', comm: t.comm, uid: 1000, gid: 1000 };
+    // a clone record carries the caller's image, as the kernel writes it
+    const proc = { exe: t.exe, args: t.args, tid: t.tid, pid: t.pid, ptid: t.ppid, cwd: '', comm: t.comm, uid: 1000, gid: 1000 };
     switch (take(16)) {
       case 0: case 1: emit(t, 'openat', { fd: newFd(), dirfd: take(3) === 0 ? fd() : -100, name: PATHS[take(PATHS.length)], flags: FLAGS[take(FLAGS.length)], mode: 0, dev: 0, ino: 0 }); break;
       case 2: emit(t, 'open', { fd: newFd(), name: PATHS[take(PATHS.length)], flags: FLAGS[take(FLAGS.length)], mode: 0, dev: 0, ino: 0 }); break;
@@ -86,7 +96,7 @@ function stream(choices: number[]): Uint8Array {
         // a fork or a thread: the parent's record, then the child's
         if (tasks.length > 8) break;
         const thread = take(3) === 0;
-        const c: Task = { tid: next++, pid: 0, ppid: thread ? t.ppid : t.pid, comm: t.comm };
+        const c: Task = { tid: next++, pid: 0, ppid: thread ? t.ppid : t.pid, comm: t.comm, exe: t.exe, args: t.args };
         c.pid = thread ? t.pid : c.tid;
         const flags = thread ? 0x10000 | 0x100 | 0x400 : 0;
         emit(t, take(2) ? 'clone' : 'fork', { res: c.tid, ...proc, flags });
@@ -97,8 +107,9 @@ function stream(choices: number[]): Uint8Array {
       case 11: {
         const [comm, exe] = EXES[take(EXES.length)];
         const res = take(5) === 0 ? -2 : 0;
-        emit(t, 'execve', { res, exe, args: ['-x'], tid: t.tid, pid: t.pid, ptid: t.ppid, cwd: '', comm: res === 0 ? comm : t.comm, uid: 1000, gid: 1000, flags: 0, exepath: exe, filename: exe });
-        if (res === 0) t.comm = comm;
+        const args = ARGS[take(ARGS.length)];
+        emit(t, 'execve', { res, exe, args, tid: t.tid, pid: t.pid, ptid: t.ppid, cwd: take(3) ? '' : '/srv', comm: res === 0 ? comm : t.comm, env: ENVS[take(ENVS.length)], uid: 1000, gid: 1000, flags: 0, exepath: exe, filename: exe });
+        if (res === 0) { t.comm = comm; t.exe = exe; t.args = args; }
         break;
       }
       case 12: {
