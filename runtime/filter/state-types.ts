@@ -15,3 +15,17 @@ const NAMES = [
 export const STATE_TYPES = new Uint8Array(65536);
 for (const n of NAMES) { const e = EVENTS_BY_NAME.get(n); if (e) STATE_TYPES[e.id] = 1; }
 EVENT_SPECS.forEach((s, id) => { if (s?.enterParams) STATE_TYPES[id] = 1; });
+
+/** Ids of the events the state trackers (the JS State and the filter module) keep their tables from. */
+export const STATE_EVENT_IDS: readonly number[] = NAMES.map((n) => EVENTS_BY_NAME.get(n)?.id).filter((id): id is number => id !== undefined);
+
+/**
+ * The events to ask the kernel for: what the rules can match, and always the records the process
+ * and fd tables follow. Without them a host whose rules never name close, clone or procexit (the
+ * default rules do not) would never see an fd closed, a fork's inherited fds or a process exit:
+ * the tables would fill with the dead and name descriptors wrongly. Falco keeps the same events
+ * on for the same reason.
+ */
+export function kernelInterest(ruleEvents: Iterable<number>): number[] {
+  return [...new Set([...ruleEvents, ...STATE_EVENT_IDS])].sort((a, b) => a - b);
+}

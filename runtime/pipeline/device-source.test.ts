@@ -19,6 +19,7 @@ import type { Match } from '../outputs/delivery.js';
 import type { PipelineContext } from '../cli/pipelines.js';
 import { concat, rec } from '../filter/test-records.js';
 import { CMD_SIZE } from '../sources/device/ioctl.js';
+import { kernelInterest } from '../filter/state-types.js';
 import { startDeviceSource } from './device-source.js';
 import { BUNDLED_RULES_DIR, compileRules } from './rules.js';
 
@@ -46,6 +47,10 @@ test('device source: commands pushed, a bad chunk skipped and reported, real rec
   const w = await open(fifo, 'w');
   try {
     await waitFor('the two commands (snaplen, interest) to come back', () => src.reader.stats.bytes === 2 * CMD_SIZE);
+    // the kernel is asked for the rules' events and the ones the state tables follow (closes, forks, exits)
+    const started = JSON.parse(logs.find((l) => l.includes('kernel event source started'))!);
+    assert.equal(started.events, kernelInterest(src.detector.interest).length);
+    assert.ok(started.events > started.ruleEvents, `${started.events} events asked for, ${started.ruleEvents} for the rules`);
     // Shorter than a record header: carried, waiting for the rest. Complete the header: now it is
     // judged, found impossible, and the chunk is skipped with its stream offset.
     assert.equal(logs.some((l) => l.includes('malformed kernel record')), false);

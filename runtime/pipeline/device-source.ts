@@ -1,12 +1,13 @@
 // The kernel event source of `vigil run`: /dev/vigil -> Detector -> onMatch. The device is opened
 // first (so a missing module, a busy device or a permission problem is the first and only line),
-// then the rules' interest set is pushed, the process table is seeded from /proc, and the reader's
+// then the rules' interest set (with the events the state tables follow) is pushed, the process table is seeded from /proc, and the reader's
 // worker starts handing chunks to the Detector. Kernel drops are polled alongside.
 import type { PipelineContext, RunningPipeline } from '../cli/pipelines.js';
 import { UsageError } from '../cli/command.js';
 import { RecordError } from '../decode/record.js';
 import { HDR } from '../decode/schema.gen.js';
 import { InterpDetector, type SeededDetector } from '../filter/interp-detector.js';
+import { kernelInterest } from '../filter/state-types.js';
 import { WasmDetector } from '../filter/wasm-detector.js';
 import type { Match } from '../outputs/delivery.js';
 import { DeviceError } from '../sources/device/open.js';
@@ -45,7 +46,8 @@ export async function startDeviceSource(ctx: PipelineContext, rules: CompiledRul
       throw e;
     }
     reader.setSnaplen(sc.snaplen);
-    reader.setInterest(det.interest);
+    const events = kernelInterest(det.interest);
+    reader.setInterest(events);
     // After the interest set: a process started during the scan is then in the records, if not in /proc.
     if (sc.proc_scan) {
       const before = new State();
@@ -53,7 +55,7 @@ export async function startDeviceSource(ctx: PipelineContext, rules: CompiledRul
       for (const t of before.threads.map.values()) det.seeds.thread(t);
       ctx.log.info('process table seeded from /proc', { threads: n });
     }
-    ctx.log.info('kernel event source started', { device: sc.device, engine, events: det.interest.length, rules: rules.rules.filter((r) => r.source === 'syscall').length });
+    ctx.log.info('kernel event source started', { device: sc.device, engine, events: events.length, ruleEvents: det.interest.length, rules: rules.rules.filter((r) => r.source === 'syscall').length });
     return run(ctx, reader, det);
   } catch (e) {
     await reader.stop();
@@ -101,8 +103,9 @@ function run(ctx: PipelineContext, reader: DeviceReader, det: SeededDetector): D
     async swap(rules) {
       await det.swap(rules);
       // After the swap: events the new rules need start flowing only once they can be evaluated.
-      reader.setInterest(det.interest);
-      ctx.log.info('kernel interest set updated', { events: det.interest.length });
+      const events = kernelInterest(det.interest);
+      reader.setInterest(events);
+      ctx.log.info('kernel interest set updated', { events: events.length, ruleEvents: det.interest.length });
     },
     done,
     stop: () => (stopping ??= (async () => {
