@@ -8,7 +8,7 @@ import {
   F_TYPE, F_L4, F_FLAGS, F_SPORT, F_DPORT, F_SIP, F_DIP, F_NAME, F_NAME_PENDING, FD_SIZE_COPY,
   FT_FILE, FT_DIR, FT_IPV4, FT_IPV6, FT_UNIX, FT_MEMFD, FT_NETLINK, FT_OTHER, L4_TCP, L4_UDP, L4_RAW,
 } from './state';
-import { SP, SL, IV, s_param, i_param, s_path, s_path_keep } from './fields';
+import { SP, SL, IV, s_param, i_param, s_path, s_path_keep, scratch } from './fields';
 import { be16, fd_name_ipv6, fd_name_ready, fd_name_bind } from './fdname';
 import * as S from '../schema.gen';
 
@@ -131,7 +131,7 @@ function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype
   const fd = param_i64(rec, fdi);
   if (fd < 0) return;
   const t = thread_get(hdr_u32(rec, 16));
-  if (ftype == FT_MEMFD ? !s_path(rec, name, dirfd, 0) : !s_path_keep(rec, name, dirfd, t != 0 ? t + T_CWD : 0)) return;
+  if (ftype == FT_MEMFD ? !memfd_name(rec, name) : !s_path_keep(rec, name, dirfd, t != 0 ? t + T_CWD : 0)) return;
   const np = SP, nl = SL;
   const flags: u32 = flagsi >= 0 && i_param(rec, flagsi, 4, false) ? <u32>IV : 0;
   const f = fd_new(hdr_u32(rec, 20), fd);
@@ -140,6 +140,16 @@ function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype
   if (s_param(rec, name)) slot_set(f + F_RAW, 256, SP, SL);
   store<u8>(f + F_TYPE, ftype == FT_FILE && (flags & 0o200000) != 0 ? FT_DIR : ftype);
   store<u32>(f + F_FLAGS, flags);
+}
+
+/** A memfd is named `memfd:NAME` (NAME as given, not a path), as Falco shows it. */
+function memfd_name(rec: usize, i: i32): bool {
+  if (!s_param(rec, i)) return false;
+  const out = scratch(6 + SL);
+  store<u8>(out, 109); store<u8>(out + 1, 101); store<u8>(out + 2, 109); store<u8>(out + 3, 102); store<u8>(out + 4, 100); store<u8>(out + 5, 58);
+  memory.copy(out + 6, SP, <usize>SL);
+  SP = out; SL += 6;
+  return true;
 }
 
 function on_socket(rec: usize): void {
