@@ -89,6 +89,8 @@ export interface Event {
   thread: ThreadInfo;
   /** The fd the event acts on (fd.*), resolved from the fd table or the event itself. */
   fd?: FdInfo;
+  /** The process's fd table (fd.types), which its threads share; the thread's own when absent. */
+  fds?: Map<number, FdInfo>;
   user?: UserInfo;
   loginUser?: UserInfo;
   group?: GroupInfo;

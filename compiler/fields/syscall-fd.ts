@@ -68,7 +68,7 @@ export function addFdFields(t: TableBuilder<Event>): void {
     .def('fd.dev', 'int', 'device number of a file fd', (ev) => int(ev.fd?.dev))
     .def('fd.ino', 'int', 'inode number of a file fd', (ev) => int(ev.fd?.ino))
     .def('fd.types', 'string', "types of the process's open fds; fd.types[N] the type of fd N", (ev, arg) => {
-      const fds = ev.thread.fds;
+      const fds = ev.fds ?? ev.thread.fds;
       if (!fds) return undefined;
       if (arg?.kind === 'index') { const f = fds.get(arg.value); return f ? [f.type] : undefined; }
       const types = [...new Set([...fds.values()].map((f) => f.type))];

@@ -340,6 +340,8 @@ export class State {
       params: p, paramOrder: rec.paramOrder, thread: t, source: 'syscall',
     };
     if (fd) ev.fd = fd;
+    // threads share their process's table, kept on the main thread's entry (or by pid without one)
+    if (t.pid !== t.tid) ev.fds = this.threads.fds(t);
     const user = this.users.user(t.uid); if (user) ev.user = user;
     const lu = t.loginuid !== 0xffffffff ? this.users.user(t.loginuid) : undefined; if (lu) ev.loginUser = lu;
     const group = this.users.group(t.gid); if (group) ev.group = group;

@@ -149,3 +149,25 @@ test('container ids from cgroup paths', () => {
   assert.equal(containerIdOfCgroup(`0::/kubepods/besteffort/pod1/${id}`), 'aaaaaaaabbbb');
   assert.equal(containerIdOfCgroup('0::/user.slice/user-1000.slice/session-1.scope'), 'host');
 });
+
+test('threads share their process\'s fds: fd.types of a thread lists the process\'s, also once the leader is gone', async () => {
+  const { syscallFields } = await import('../../../compiler/fields/syscall.js');
+  const { getterFor } = await import('../../../compiler/interp/index.js');
+  const s = new State();
+  tree(s);
+  step(s, rec('socket', 300, { fd: 4, domain: 2, type: 1, proto: 0 }));
+  step(s, rec('clone', 300, { res: 301, exe: '/bin/cat', args: [], tid: 300, pid: 300, ptid: 200, cwd: '/home/u', comm: 'cat', flags: 0x10000 }));
+  const types = (e: ReturnType<typeof step>) => getterFor(syscallFields, e)({ field: 'fd.types' } as never);
+  const e = step(s, rec('write', 301, { res: 1, data: 'x', fd: 4, size: 1 }, { pid: 300 }));
+  assert.equal(e.fd?.type, 'ipv4');
+  assert.deepEqual(types(e), ['ipv4']);
+  // The leader exits: its table goes with it (as the filter module drops the process's fds; the
+  // kernel would keep them until the last thread exits, a gap both share). The thread's later fds
+  // are still one table per process.
+  step(s, rec('procexit', 300, {}));
+  const after = step(s, rec('openat', 301, { fd: 7, dirfd: -100, name: '/tmp/x', flags: 0, mode: 0 }, { pid: 300 }));
+  assert.equal(after.fd?.name, '/tmp/x');
+  assert.deepEqual(types(step(s, rec('write', 301, { res: 1, data: 'x', fd: 7, size: 1 }, { pid: 300 }))), ['file']);
+  step(s, rec('clone', 300 + 1, { res: 302, exe: '/bin/cat', args: [], tid: 301, pid: 300, ptid: 200, cwd: '/home/u', comm: 'cat', flags: 0x10000 }, { pid: 300 }));
+  assert.deepEqual(types(step(s, rec('read', 302, { res: 1, data: 'x', fd: 7, size: 1 }, { pid: 300 }))), ['file'], 'a sibling thread sees it');
+});
