@@ -5,7 +5,7 @@ import { hostname, machine, release } from 'node:os';
 import { once } from 'node:events';
 import { createGzip, type Gzip } from 'node:zlib';
 import { RecordError } from '../../decode/record.js';
-import { HDR, HDR_SIZE, RECORD_ALIGN } from '../../decode/schema.gen.js';
+import { HDR, HDR_SIZE, RECORD_ALIGN, RECORD_VERSION } from '../../decode/schema.gen.js';
 import { encodeHeader, type HostInfo } from './format.js';
 
 export interface VcapWriterOptions {
@@ -59,6 +59,8 @@ export class VcapWriter {
     let off = 0, n = 0;
     while (off + HDR_SIZE <= buf.length) {
       const len = v.getUint32(off + HDR.len, true);
+      // what the reader would refuse is refused here, before it is in a file
+      if (v.getUint16(off + HDR.version, true) !== RECORD_VERSION) throw new RecordError(off, `unknown record version ${v.getUint16(off + HDR.version, true)}`);
       if (len < HDR_SIZE || len % RECORD_ALIGN !== 0) throw new RecordError(off, `impossible length ${len}`);
       if (off + len > buf.length) break;
       off += len; n++;
