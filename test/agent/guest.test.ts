@@ -57,4 +57,6 @@ test('vigil run in a QEMU guest: the bundled rules alert on real attacks, benign
   assert.match(a.busy, /device busy/);
   assert.match(a.noModule, /the vigil kernel module is not loaded/);
   assert.ok(a.metrics.eventsRead > 100);
+  // vigil capture on the same module, replayed: the shadow read it recorded alerts
+  assert.ok(a.capture.records > 0 && a.capture.shadowAlerts >= 1, JSON.stringify(a.capture));
 });

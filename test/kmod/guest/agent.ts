@@ -2,7 +2,7 @@
 // bundled rules (kernel source and audit webhook together) writing Falco JSON alerts to a file,
 // then this driver performs benign actions (which must raise nothing) and real attacks (each must
 // raise exactly its alert), and checks the agent's start-up errors, metrics and shutdown.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { DeviceError } from '../../../runtime/sources/device/open.js';
 import { DeviceReader } from '../../../runtime/sources/device/reader.js';
 import { DROP_RULE as DROP } from '../../../runtime/sources/device/drops.js';
@@ -119,6 +119,36 @@ function setup(): { token: string; cert: string; key: string; moduleKo: string }
   const moduleKo = '/out/spare-module.ko';
   if (!existsSync(moduleKo)) throw new Error(`${moduleKo} missing: run.sh copies virtio_balloon.ko from the kernel it boots`);
   return { token: 'guest-token', cert: `${dir}/server.crt`, key: `${dir}/server.key`, moduleKo };
+}
+
+/** `vigil capture -w` on the module while cat reads /etc/shadow, stopped by SIGTERM; the file replayed with the bundled rules. */
+async function captureAndReplay(): Promise<Record<string, unknown>> {
+  const file = '/tmp/vigil-guest.vcap.gz';
+  const err: string[] = [];
+  const cap = spawn(VIGIL[0], [...VIGIL.slice(1), 'capture', '-w', file, '-o', 'webserver.enabled=false', '-o', 'log.level=info', '-o', 'stdout_output.enabled=false'],
+    { cwd: '/tmp', stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: '/usr/bin:/usr/sbin', HOME: '/root' } });
+  cap.stderr.on('data', (d: Buffer) => { err.push(d.toString()); });
+  const exited = new Promise<number | null>((r) => cap.on('exit', (c) => r(c)));
+  const line = (msg: string) => err.join('').split('\n').find((l) => l.includes(`"msg":"${msg}"`));
+  await until('vigil capture to start', () => {
+    if (cap.exitCode !== null) throw new Error(`vigil capture exited ${cap.exitCode}: ${err.join('')}`);
+    return line('capture started');
+  }, 120_000);
+  await sleep(1000);
+  run('/bin/cat', ['/etc/shadow']);
+  await sleep(2000);
+  cap.kill('SIGTERM');
+  const code = await Promise.race([exited, sleep(30_000).then(() => 'timeout')]);
+  if (code !== 0) throw new Error(`vigil capture exited ${code} on SIGTERM: ${err.join('').slice(-2000)}`);
+  const written = JSON.parse(line('capture written') ?? 'null') as { records: number } | null;
+  if (!written || !(written.records > 0)) throw new Error(`capture wrote nothing: ${err.join('').slice(-2000)}`);
+  // the interpreter: no WASM build under TCG for one replay
+  const r = spawnSync(VIGIL[0], [...VIGIL.slice(1), 'replay', file, '-r', '/repo/rules', '--engine', 'interp', '--json'], { encoding: 'utf8', cwd: '/tmp', env: { PATH: '/usr/bin:/usr/sbin', HOME: '/root' } });
+  if (r.status !== 0) throw new Error(`vigil replay of the capture exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const found = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AlertLine)
+    .filter((a) => a.rule === 'Sensitive credential file read' && a.output_fields['fd.name'] === '/etc/shadow' && a.output_fields['proc.name'] === 'cat');
+  if (!found.length) throw new Error(`the replayed capture raised no shadow-read alert:\n${r.stdout.slice(0, 4000)}`);
+  return { records: written.records, shadowAlerts: found.length };
 }
 
 export async function agentScenarios(): Promise<Record<string, unknown>> {
@@ -277,6 +307,8 @@ export async function agentScenarios(): Promise<Record<string, unknown>> {
     out.exit = code;
     if (code !== 0) throw new Error(`vigil run exited ${code} on SIGTERM: ${stderr.join('').slice(-2000)}`);
     out.alerts = alerts().length;
+    // The device is free again: `vigil capture` records a shadow read, `vigil replay` finds it.
+    out.capture = await captureAndReplay();
   } finally {
     if (agent.exitCode === null) { agent.kill('SIGKILL'); await exited; }
     // For the host: `npm run demo` prints these.
