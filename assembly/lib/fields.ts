@@ -153,9 +153,7 @@ export function s_path(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
   if (SL == 0) return true;
   if (load<u8>(SP) == 47) {
     // absolute: normalized only when it has `//`, `/.` or `/..` in it (as the runtime's state does)
-    let odd = false;
-    for (let k = 0; k + 1 < SL; k++) { if (load<u8>(SP + <usize>k) == 47) { const c = load<u8>(SP + <usize>k + 1); if (c == 47 || c == 46) { odd = true; break; } } }
-    if (!odd) return true;
+    if (!has_odd(SP, SL)) return true;
     const out = scratch_take(SL);
     memory.copy(out, SP, <usize>SL);
     SL = normalize(out, SL); SP = out; return true;
@@ -179,13 +177,17 @@ export function s_path(rec: usize, i: i32, dirfd: i32, cwd: usize): bool {
   SP = out; SL = normalize(out, bl + sep + nl); return true;
 }
 
+/** Whether a path has `//` or `/.` in it: the only paths normalization changes. */
+function has_odd(p: usize, n: i32): bool {
+  for (let k = 0; k + 1 < n; k++) { if (load<u8>(p + <usize>k) == 47) { const c = load<u8>(p + <usize>k + 1); if (c == 47 || c == 46) return true; } }
+  return false;
+}
+
 /** Collapses `//`, `/./` and `/../` in place, as Falco does when it joins a relative path. */
 function normalize(p: usize, n: i32): i32 {
   // as the runtime's resolvePath: a path without `//` or `/.` is kept as it is; one with them comes
   // out rooted, whatever its base was
-  let odd = false;
-  for (let k = 0; k + 1 < n; k++) { if (load<u8>(p + <usize>k) == 47) { const c = load<u8>(p + <usize>k + 1); if (c == 47 || c == 46) { odd = true; break; } } }
-  if (!odd) return n;
+  if (!has_odd(p, n)) return n;
   const rooted = load<u8>(p) == 47;
   let w = 0, r = 0;
   while (r < n) {

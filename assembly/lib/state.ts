@@ -57,8 +57,13 @@ function clear_entry(e: usize, size: usize): void {
     store<u16>(e + T_CWD, 0); store<u16>(e + T_CID, 0); store<u64>(e + T_CAP_PERM, 0); store<u64>(e + T_CAP_EFF, 0);
     store<u64>(e + T_CAP_INH, 0); store<u64>(e + T_START, 0); store<u32>(e + T_VPID, 0); store<u32>(e + T_HAVE, 0); store<u16>(e + T_ENV, 0);
   } else if (size == FD_SIZE) {
-    memory.fill(e, 0, 34); store<u8>(e + F_NAME_PENDING, 0); store<u16>(e + F_RAW, 0);
+    memory.fill(e, 0, F_TYPE); fd_clear(e);
   } else memory.fill(e, 0, size);
+}
+
+/** Empties an fd entry's fields (type, flags, addresses, name, raw name), not its key and state. */
+@inline function fd_clear(f: usize): void {
+  memory.fill(f + F_TYPE, 0, F_NAME + 2 - F_TYPE); store<u8>(f + F_NAME_PENDING, 0); store<u16>(f + F_RAW, 0);
 }
 
 /** Longest probe run; a full neighbourhood evicts its home entry instead of scanning the table. */
@@ -168,6 +173,8 @@ export function thread_ancestor(e: usize, n: i32): usize {
 
 @inline function fdkey(pid: u32, fd: i64): u64 { return (<u64>pid << 32) | (<u64>fd & 0xffffffff); }
 export function fd_get(pid: u32, fd: i64): usize { return fd < 0 ? 0 : probe(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, false); }
+/** Whether the last fd_put made its entry (rather than finding it). */
+let FD_FRESH = false;
 export function fd_put(pid: u32, fd: i64): usize {
   if (fd < 0) return 0;
   const f = probe(FD_KEYS, FD_IDX, POOLS + 8, FDS, FD_SLOTS, FD_SIZE, F_KEY, F_STATE, fdkey(pid, fd), true, true);
@@ -178,12 +185,10 @@ export function fd_put(pid: u32, fd: i64): usize {
   }
   return f;
 }
-/** Whether the last fd_put made its entry (rather than finding it). */
-let FD_FRESH = false;
 /** fd_put for a descriptor the event creates anew (open, socket, accept): nothing of an earlier one with its number is kept. */
 export function fd_new(pid: u32, fd: i64): usize {
   const f = fd_put(pid, fd);
-  if (f != 0 && !FD_FRESH) { memory.fill(f + F_TYPE, 0, 34 - F_TYPE); store<u8>(f + F_NAME_PENDING, 0); store<u16>(f + F_RAW, 0); }
+  if (f != 0 && !FD_FRESH) fd_clear(f);
   return f;
 }
 

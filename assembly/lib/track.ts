@@ -242,8 +242,9 @@ function on_bind(rec: usize): void {
   if (param_i64(rec, 0) < 0 || fd < 0 || !s_param(rec, 1) || SL < 1) return;
   const p = SP, n = SL, fam = load<u8>(p);
   if (fam != 1 && !(fam == 2 && n >= 7) && !(fam == 10 && n >= 19)) return;
-  let f = fd_get(hdr_u32(rec, 20), fd);
-  if (f == 0) { f = fd_put(hdr_u32(rec, 20), fd); if (f == 0) return; store<u8>(f + F_L4, 0); }
+  // the socket's entry, or a fresh (zeroed) one when the table missed its creation
+  const f = fd_put(hdr_u32(rec, 20), fd);
+  if (f == 0) return;
   if (fam == 1) { store<u8>(f + F_TYPE, FT_UNIX); if (n > 1) { slot_set(f + F_NAME, 256, p + 1, n - 1); store<u8>(f + F_NAME_PENDING, 0); } return; }
   store<u8>(f + F_TYPE, fam == 2 ? FT_IPV4 : FT_IPV6);
   if (fam == 2) { store<u32>(f + F_DIP, load<u32>(p + 1)); store<u16>(f + F_DPORT, <u16>be16(p + 5)); }

@@ -15,9 +15,9 @@ replay.flags.engine = { type: 'string', help: 'rule engine for .scap and .vcap c
 // The live agent: /dev/vigil and/or the audit webhook (runtime/pipeline/run.ts), with its options.
 registerPipeline('run', runPipeline);
 run.flags.rules = { type: 'string', short: 'r', multiple: true, help: 'rule file or directory (repeatable); default: config rules_files, else the bundled rules/' };
+run.flags.engine = { type: 'string', help: 'rule engine for kernel events: wasm (the compiled filter) or interp (the reference interpreter); default: config syscall.engine' };
 // `vigil capture`: the device's records into a .vcap file (runtime/pipeline/capture.ts).
 registerPipeline('capture', capturePipeline);
-run.flags.engine = { type: 'string', help: 'rule engine for kernel events: wasm (the compiled filter) or interp (the reference interpreter); default: config syscall.engine' };
 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 

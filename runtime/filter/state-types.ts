@@ -11,13 +11,13 @@ const NAMES = [
   'setuid', 'setreuid', 'setresuid', 'setgid', 'setregid', 'setresgid',
 ];
 
-/** 1 at the schema ids whose records the JS state must see. */
-export const STATE_TYPES = new Uint8Array(65536);
-for (const n of NAMES) { const e = EVENTS_BY_NAME.get(n); if (e) STATE_TYPES[e.id] = 1; }
-EVENT_SPECS.forEach((s, id) => { if (s?.enterParams) STATE_TYPES[id] = 1; });
-
 /** Ids of the events the state trackers (the JS State and the filter module) keep their tables from. */
 export const STATE_EVENT_IDS: readonly number[] = NAMES.map((n) => EVENTS_BY_NAME.get(n)?.id).filter((id): id is number => id !== undefined);
+
+/** 1 at the schema ids whose records the JS state must see. */
+export const STATE_TYPES = new Uint8Array(65536);
+for (const id of STATE_EVENT_IDS) STATE_TYPES[id] = 1;
+EVENT_SPECS.forEach((s, id) => { if (s?.enterParams) STATE_TYPES[id] = 1; });
 
 /**
  * The events to ask the kernel for: what the rules can match, and always the records the process

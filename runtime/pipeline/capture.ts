@@ -8,11 +8,10 @@ import type { PipelineFactory } from '../cli/pipelines.js';
 import { RecordError } from '../decode/record.js';
 import { EVENT_SPECS } from '../decode/schema.gen.js';
 import { DeviceError } from '../sources/device/open.js';
-import { DropMonitor } from '../sources/device/drops.js';
 import { INTEREST_WORDS } from '../sources/device/ioctl.js';
-import { DeviceReader } from '../sources/device/reader.js';
 import { VcapWriter } from '../sources/vcap/writer.js';
 import { bootToEpochOffset } from './clock.js';
+import { openDeviceReader, watchDrops } from './device-source.js';
 
 /** Every event id the schema defines that the interest bitmap can hold. */
 export function allEvents(): number[] {
@@ -28,11 +27,7 @@ export const capturePipeline: PipelineFactory = async (ctx) => {
   const seconds = d === undefined ? undefined : Number(d);
   if (seconds !== undefined && !(seconds > 0)) throw new UsageError(`vigil capture: --duration must be a positive number of seconds, got '${String(d)}'`);
   const sc = ctx.config.syscall;
-  let reader: DeviceReader;
-  try { reader = DeviceReader.open({ path: sc.device, slotBytes: sc.buffer_kb * 1024 }); } catch (e) {
-    if (e instanceof DeviceError) throw new UsageError(`vigil capture: ${e.message}`);
-    throw e;
-  }
+  const reader = openDeviceReader(ctx, 'capture');
   let writer: VcapWriter;
   try {
     writer = await VcapWriter.open(file, { bootToEpochNs: bootToEpochOffset() });
@@ -44,9 +39,7 @@ export const capturePipeline: PipelineFactory = async (ctx) => {
     throw e;
   }
   ctx.log.info('capture started', { device: sc.device, file, seconds });
-  const drops = new DropMonitor({ statsPath: sc.stats_file, metrics: ctx.metrics, log: ctx.log, onMatch: ctx.onMatch });
-  const poll = () => { try { drops.poll(); } catch (e) { ctx.log.warn('cannot read kernel counters', { file: sc.stats_file, error: (e as Error).message }); } };
-  const timer = setInterval(poll, sc.drops_check_ms);
+  const drops = watchDrops(ctx);
   let failure: string | undefined;
   const consume = (chunk: Uint8Array): number => {
     try { return writer.write(chunk); } catch (e) {
@@ -60,8 +53,7 @@ export const capturePipeline: PipelineFactory = async (ctx) => {
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     await reader.stop();
-    clearInterval(timer);
-    poll();
+    drops.stop();
     await writer.close();
     ctx.log.info('capture written', { file, records: writer.records, bytes: writer.bytes, kernelDrops: ctx.metrics.eventsDroppedKernel.value });
   })());

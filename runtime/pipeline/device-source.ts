@@ -1,7 +1,8 @@
 // The kernel event source of `vigil run`: /dev/vigil -> Detector -> onMatch. The device is opened
 // first (so a missing module, a busy device or a permission problem is the first and only line),
-// then the rules' interest set (with the events the state tables follow) is pushed, the process table is seeded from /proc, and the reader's
-// worker starts handing chunks to the Detector. Kernel drops are polled alongside.
+// then the rules' interest set (with the events the state tables follow) is pushed, the process
+// table is seeded from /proc, and the reader's worker starts handing chunks to the Detector. Kernel
+// drops are polled alongside.
 import type { PipelineContext, RunningPipeline } from '../cli/pipelines.js';
 import { UsageError } from '../cli/command.js';
 import { RecordError } from '../decode/record.js';
@@ -27,15 +28,35 @@ export interface DeviceSource extends RunningPipeline {
   swap(rules: CompiledRules): Promise<void>;
 }
 
+/** Opens the configured device; what stops it (no module, busy, permission) is one line for `vigil CMD`. */
+export function openDeviceReader(ctx: PipelineContext, cmd: string): DeviceReader {
+  const sc = ctx.config.syscall;
+  try { return DeviceReader.open({ path: sc.device, slotBytes: sc.buffer_kb * 1024 }); } catch (e) {
+    if (e instanceof DeviceError) throw new UsageError(`vigil ${cmd}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Polls the module's drop counters every syscall.drops_check_ms (metrics, internal alert); stop() polls a last time. */
+export function watchDrops(ctx: PipelineContext): { stop(): void } {
+  const sc = ctx.config.syscall;
+  const drops = new DropMonitor({ statsPath: sc.stats_file, metrics: ctx.metrics, log: ctx.log, onMatch: ctx.onMatch });
+  const timer = setInterval(() => {
+    try { drops.poll(); } catch (e) { ctx.log.warn('cannot read kernel counters', { file: sc.stats_file, error: (e as Error).message }); }
+  }, sc.drops_check_ms);
+  return {
+    stop() {
+      clearInterval(timer);
+      try { drops.poll(); } catch { /* the module may be gone already */ }
+    },
+  };
+}
+
 export async function startDeviceSource(ctx: PipelineContext, rules: CompiledRules): Promise<DeviceSource> {
   const sc = ctx.config.syscall;
   const engine = String(ctx.flags.engine ?? sc.engine);
   if (!(ENGINES as readonly string[]).includes(engine)) throw new UsageError(`vigil run: --engine must be one of ${ENGINES.join(', ')}, got '${engine}'`);
-  let reader: DeviceReader;
-  try { reader = DeviceReader.open({ path: sc.device, slotBytes: sc.buffer_kb * 1024 }); } catch (e) {
-    if (e instanceof DeviceError) throw new UsageError(`vigil run: ${e.message}`);
-    throw e;
-  }
+  const reader = openDeviceReader(ctx, 'run');
   try {
     const state = new State();
     state.users.loadHost();
@@ -65,7 +86,6 @@ export async function startDeviceSource(ctx: PipelineContext, rules: CompiledRul
 }
 
 function run(ctx: PipelineContext, reader: DeviceReader, det: SeededDetector): DeviceSource {
-  const sc = ctx.config.syscall;
   const offset = bootToEpochOffset();
   // Record times are boot-time ns; the alert needs the wall clock. Runs per match only.
   const onMatch = (m: Match) => ctx.onMatch({ rule: m.rule, timeNs: m.timeNs + offset, resolve: m.resolve });
@@ -87,15 +107,12 @@ function run(ctx: PipelineContext, reader: DeviceReader, det: SeededDetector): D
     events.inc(n);
     return used;
   };
-  const drops = new DropMonitor({ statsPath: sc.stats_file, metrics: ctx.metrics, log: ctx.log, onMatch: ctx.onMatch });
-  const timer = setInterval(() => {
-    try { drops.poll(); } catch (e) { ctx.log.warn('cannot read kernel counters', { file: sc.stats_file, error: (e as Error).message }); }
-  }, sc.drops_check_ms);
+  const drops = watchDrops(ctx);
   let failure: string | undefined;
   const done = reader.start(consume).then(() => undefined, (e: Error) => {
     failure = e.message;
     throw e instanceof DeviceError ? new UsageError(`vigil run: ${e.message}`) : e;
-  }).finally(() => clearInterval(timer));
+  }).finally(() => drops.stop());
   let stopping: Promise<void> | undefined;
   return {
     detector: det,
@@ -110,8 +127,7 @@ function run(ctx: PipelineContext, reader: DeviceReader, det: SeededDetector): D
     done,
     stop: () => (stopping ??= (async () => {
       await reader.stop();
-      clearInterval(timer);
-      try { drops.poll(); } catch { /* the module may be gone already */ }
+      drops.stop();
     })()),
     health: () => (failure ? { ok: false, reason: `kernel source failed: ${failure}` }
       : badChunks ? { ok: true, reason: `${badChunks} malformed chunk(s) skipped; last: ${lastError}` } : { ok: true }),

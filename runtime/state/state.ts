@@ -271,8 +271,8 @@ export class State {
     if (int(p.gid) >= 0) child.gid = int(p.gid);
     if (int(p.vtid) >= 0) child.vtid = int(p.vtid);
     if (int(p.vpid) >= 0) child.vpid = int(p.vpid);
-    // a new process copies its parent process's descriptors (kept on the main thread's entry)
-    // (copies of the entries: a connect or bind changes its fd in place, and must not reach the other process)
+    // A new process gets copies of its parent process's descriptors: a connect or bind changes an
+    // fd in place, which must not reach the other process.
     if (!isThread) { const fds = this.threads.fds(base); if (fds.size) { child.fds = new Map(); for (const [n, f] of fds) child.fds.set(n, { ...f }); } }
     if (res === 0 && existing?.fds && !child.fds) child.fds = existing.fds;
     delete child.parent; if (!child.fds) delete child.fds;
@@ -341,7 +341,7 @@ export class State {
     };
     if (fd) ev.fd = fd;
     // threads share their process's table, kept on the main thread's entry (or by pid without one)
-    if (t.pid !== t.tid) ev.fds = this.threads.fds(t);
+    if (t.pid !== t.tid) { const fds = this.threads.fdsIfAny(t); if (fds) ev.fds = fds; }
     const user = this.users.user(t.uid); if (user) ev.user = user;
     const lu = t.loginuid !== 0xffffffff ? this.users.user(t.loginuid) : undefined; if (lu) ev.loginUser = lu;
     const group = this.users.group(t.gid); if (group) ev.group = group;

@@ -33,12 +33,18 @@ export class ThreadTable {
 
   /** The fd table a thread uses: its process's main thread's (or the process's own without one), created on first use. */
   fds(t: ThreadInfo): Map<number, FdInfo> {
-    if (t.pid === t.tid) return t.fds ??= new Map();
-    const leader = this.map.peek(t.pid);
-    if (leader) return leader.fds ??= new Map();
-    let m = this.leaderless.peek(t.pid);
-    if (!m) { m = new Map(); this.leaderless.set(t.pid, m); }
+    const have = this.fdsIfAny(t);
+    if (have) return have;
+    const m = new Map<number, FdInfo>();
+    const owner = t.pid === t.tid ? t : this.map.peek(t.pid);
+    if (owner) owner.fds = m; else this.leaderless.set(t.pid, m);
     return m;
+  }
+  /** The table fds(t) would return when it exists, without making one (for reading). */
+  fdsIfAny(t: ThreadInfo): Map<number, FdInfo> | undefined {
+    if (t.pid === t.tid) return t.fds;
+    const leader = this.map.peek(t.pid);
+    return leader ? leader.fds : this.leaderless.peek(t.pid);
   }
   /** Leaderless fd tables, by pid (for mirroring the state into a new filter module). */
   leaderlessFds(): IterableIterator<[number, Map<number, FdInfo>]> { return this.leaderless.entries(); }

@@ -173,12 +173,12 @@ export async function agentScenarios(): Promise<Record<string, unknown>> {
   const logged = (msg: string) => stderr.join('').split('\n').filter((l) => l.includes(`"msg":"${msg}"`)).map((l) => JSON.parse(l) as Record<string, unknown>)[0];
   const t0 = Date.now();
   try {
-    const started = await until('the agent to start', () => {
+    await until('the agent to start', () => {
       if (agent.exitCode !== null) throw new Error(`vigil run exited ${agent.exitCode}: ${stderr.join('')}`);
       return logged('kernel event source started') && logged('ops server listening') && logged('k8s audit webhook listening');
     }, 240_000);
     out.startMs = Date.now() - t0;
-    out.interestEvents = started.events;
+    out.interestEvents = logged('kernel event source started').events;
     const opsPort = Number(logged('ops server listening').port);
     const auditPort = Number(logged('k8s audit webhook listening').port);
 
