@@ -90,7 +90,7 @@ export interface Event {
   /** The fd the event acts on (fd.*), resolved from the fd table or the event itself. */
   fd?: FdInfo;
   /** The process's fd table (fd.types), which its threads share; the thread's own when absent. */
-  fds?: Map<number, FdInfo>;
+  fds?: { get(fd: number): FdInfo | undefined; values(): Iterable<FdInfo> };
   user?: UserInfo;
   loginUser?: UserInfo;
   group?: GroupInfo;

@@ -1,11 +1,13 @@
 // Calls the host makes into a filter module: where to put records and strings, and how to seed the
 // state tables. Re-exported by every generated module; documented in assembly/README.md.
-import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP, slot_set } from './mem';
+import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP, FD_LIST, slot_set } from './mem';
+import { fd_name_ready } from './fdname';
+import { set_host_reads } from './track';
 import {
   thread_put, thread_get, thread_del, fd_put, fd_del, user_put, ctr_find,
   T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID,
   T_ENV, T_START, T_VPID, T_HAVE, T_CAP_PERM, T_CAP_EFF, T_CAP_INH, TH_CAPS, TH_VPID, TH_START,
-  F_TYPE, F_L4, F_NAME, F_NAME_PENDING, U_NAME, C_PRIV, C_NAME, C_REPO, C_IMAGE, C_NS, C_POD, C_TYPE,
+  F_TYPE, F_L4, F_NAME, F_NAME_PENDING, F_RAW, F_HAS, F_DEV, F_INO, F_KEY, fd_get, fd_new, fd_list, fd_at, fd_used, fd_handed, U_NAME, C_PRIV, C_NAME, C_REPO, C_IMAGE, C_NS, C_POD, C_TYPE,
 } from './state';
 
 export const ABI_VERSION: i32 = 1;
@@ -111,3 +113,71 @@ export function container_set(idLen: i32, which: i32, len: i32): bool {
   }
   return true;
 }
+
+// ---- the host reading fds (assembly/README.md "Reading fds") ----
+// The host names an alert's fd from these rather than keeping its own copy of every open: the
+// module follows every record anyway, and the host asks only for the events that matched.
+const SN_HAS: usize = 32, SN_NAME: usize = 36, SN_RAW: usize = 294;
+/** Bytes of one fd snapshot at arg_ptr(). */
+export const FD_SNAP_SIZE: i32 = 552;
+
+/** Writes fd `fd` of process `pid` to arg_ptr() (layout in the README); false when the table lacks it. */
+export function fd_snap(pid: u32, fd: i32): bool {
+  mem_init();
+  const f = fd_get(pid, <i64>fd);
+  if (f == 0) return false;
+  fd_name_ready(f);
+  memory.copy(ARG, f + F_TYPE, 20);
+  store<u32>(ARG + 20, load<u32>(f + F_DEV)); store<u64>(ARG + 24, load<u64>(f + F_INO));
+  store<u8>(ARG + SN_HAS, load<u8>(f + F_HAS));
+  memory.copy(ARG + SN_NAME, f + F_NAME, 2 + <usize>load<u16>(f + F_NAME));
+  memory.copy(ARG + SN_RAW, f + F_RAW, 2 + <usize>load<u16>(f + F_RAW));
+  return true;
+}
+
+/** The reverse of fd_snap: fd `fd` of process `pid` made from the snapshot at arg_ptr() (a new module taking over). */
+export function fd_load(pid: u32, fd: i32): bool {
+  mem_init();
+  const f = fd_new(pid, <i64>fd);
+  if (f == 0) return false;
+  memory.copy(f + F_TYPE, ARG, 20);
+  store<u32>(f + F_DEV, load<u32>(ARG + 20)); store<u64>(f + F_INO, load<u64>(ARG + 24));
+  store<u8>(f + F_HAS, load<u8>(ARG + SN_HAS));
+  slot_set(f + F_NAME, 256, ARG + SN_NAME + 2, <i32>load<u16>(ARG + SN_NAME)); store<u8>(f + F_NAME_PENDING, 0);
+  slot_set(f + F_RAW, 256, ARG + SN_RAW + 2, <i32>load<u16>(ARG + SN_RAW));
+  return true;
+}
+
+/** The fd numbers process `pid` holds, as i32 at arg_ptr(); returns how many (at most arg_cap()/4). */
+export function proc_fds(pid: u32): i32 {
+  mem_init();
+  const n = fd_list(pid), cap = <i32>(ARG_CAP >> 2);
+  const m = n < cap ? n : cap;
+  for (let k = 0; k < m; k++) store<i32>(ARG + (<usize>k << 2), <i32>load<u32>(fd_at(load<u32>(FD_LIST + (<usize>k << 2))) + F_KEY));
+  return m;
+}
+
+let FD_ALL_NEXT: u32 = 1;
+/**
+ * Every fd in the table from entry `from` (1 to start), as (u32 pid, i32 fd) pairs at arg_ptr();
+ * returns how many. fd_all_next() is where to go on, 0 when done.
+ */
+export function fd_all(from: u32): i32 {
+  mem_init();
+  const end = fd_handed(), cap = <i32>(ARG_CAP >> 3);
+  let n = 0;
+  let i: u32 = from < 1 ? 1 : from;
+  for (; i <= end && n < cap; i++) {
+    const f = fd_at(i);
+    if (!fd_used(f)) continue;
+    const key = load<u64>(f + F_KEY);
+    store<u32>(ARG + (<usize>n << 3), <u32>(key >> 32)); store<i32>(ARG + (<usize>n << 3) + 4, <i32>(key & 0xffffffff));
+    n++;
+  }
+  FD_ALL_NEXT = i <= end ? i : 0;
+  return n;
+}
+export function fd_all_next(): u32 { return FD_ALL_NEXT; }
+
+/** Pause mode also stops after every record of type `ty` (on != 0), matched or not. */
+export function pause_on(ty: u32, on: bool): void { set_host_reads(ty, on); }

@@ -360,6 +360,11 @@ export function fd4_of(rec: usize, i: i32): usize {
   const e = fd_of(rec, i);
   return e != 0 && load<u8>(e + 12) == 52 ? e : 0;
 }
+/** fd_of for an IPv4 or IPv6 socket (ports are kept for both; addresses only for IPv4). */
+export function fdin_of(rec: usize, i: i32): usize {
+  const e = fd_of(rec, i);
+  return e != 0 && (load<u8>(e + 12) == 52 || load<u8>(e + 12) == 54) ? e : 0;
+}
 /** An IPv4 address of an fd entry as a big-endian number in IV: off 24 client (sip), 28 server (dip). */
 export function i_ip(e: usize, off: usize): bool { if (e == 0) return false; IV = <i64>bswap<u32>(load<u32>(e + off)); return true; }
 /** A port of an fd entry: off 20 client, 22 server. */

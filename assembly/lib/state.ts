@@ -25,6 +25,10 @@ export const F_KEY: usize = 0, F_STATE: usize = 8, F_TYPE: usize = 12, F_L4: usi
 export const F_SPORT: usize = 20, F_DPORT: usize = 22, F_SIP: usize = 24, F_DIP: usize = 28;
 export const F_NAME: usize = 32;     // cap 256
 export const F_NAME_PENDING: usize = 290; // u8 1: an IPv4 tuple whose name is rendered when first asked for (fdname.ts)
+export const F_HAS: usize = 291;     // u8: which of flags, dev, ino the opening record carried (FH_*)
+export const F_DEV: usize = 292;     // u32 device of an opened file
+export const F_INO: usize = 296;     // u64 inode of an opened file
+export const FH_FLAGS: u8 = 1, FH_DEV: u8 = 2, FH_INO: u8 = 4;
 export const F_RAW: usize = 304;     // cap 256: the path as the process passed it (fd.nameraw); empty when it is the name
 export const FD_SIZE_COPY: usize = 568 - 12;   // what a dup or a fork copies: all but the key, state and chain
 // Each process's fds are chained (entry index + 1, 0 = none) from its process entry, so a fork can
@@ -63,7 +67,7 @@ function clear_entry(e: usize, size: usize): void {
 
 /** Empties an fd entry's fields (type, flags, addresses, name, raw name), not its key and state. */
 @inline function fd_clear(f: usize): void {
-  memory.fill(f + F_TYPE, 0, F_NAME + 2 - F_TYPE); store<u8>(f + F_NAME_PENDING, 0); store<u16>(f + F_RAW, 0);
+  memory.fill(f + F_TYPE, 0, F_NAME + 2 - F_TYPE); store<u8>(f + F_NAME_PENDING, 0); store<u8>(f + F_HAS, 0); store<u16>(f + F_RAW, 0);
 }
 
 /** Longest probe run; a full neighbourhood evicts its home entry instead of scanning the table. */
@@ -213,7 +217,11 @@ function proc_get(pid: u32): usize {
   const p = i == 0 ? 0 : PROCS + <usize>(i - 1) * PROC_SIZE;
   return proc_live(p, pid) ? p : proc_get(pid);
 }
-@inline function fd_at(i1: u32): usize { return FDS + <usize>(i1 - 1) * FD_SIZE; }
+@inline export function fd_at(i1: u32): usize { return FDS + <usize>(i1 - 1) * FD_SIZE; }
+/** Whether entry f holds a descriptor (its number is the key's low half, its pid the high half). */
+@inline export function fd_used(f: usize): bool { return load<u32>(f + F_STATE) == USED; }
+/** How many fd entries were ever handed out (entries 1..n may be in use). */
+@inline export function fd_handed(): u32 { return load<u32>(POOLS + 12); }
 @inline function fd_index1(f: usize): u32 { return <u32>((f - FDS) / FD_SIZE) + 1; }
 /** The links of the entry with index + 1 `i1`. */
 @inline function lk(i1: u32): usize { return FD_LINKS + (<usize>(i1 - 1) << 4); }
@@ -248,7 +256,7 @@ function chain_unlink(f: usize, pid: u32): void {
 }
 
 /** The fd entries of process `pid` into FD_LIST (changing the table while walking a chain could reorder it); returns how many. */
-function fd_list(pid: u32): i32 {
+export function fd_list(pid: u32): i32 {
   const p = proc_get(pid);
   let n = 0;
   if (p == 0) return 0;

@@ -5,7 +5,7 @@ import { slot_set, slot_len, slot_ptr } from './mem';
 import {
   thread_get, thread_put, thread_del, fd_get, fd_put, fd_new, fd_del, fds_fork, fds_drop,
   T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID, T_CAP_PERM, T_CAP_EFF, T_CAP_INH, T_START, T_VPID, T_HAVE, T_ENV, TH_CAPS, TH_VPID, TH_START, F_RAW,
-  F_TYPE, F_L4, F_FLAGS, F_SPORT, F_DPORT, F_SIP, F_DIP, F_NAME, F_NAME_PENDING, FD_SIZE_COPY,
+  F_TYPE, F_L4, F_FLAGS, F_SPORT, F_DPORT, F_SIP, F_DIP, F_NAME, F_NAME_PENDING, FD_SIZE_COPY, F_HAS, F_DEV, F_INO, FH_FLAGS, FH_DEV, FH_INO,
   FT_FILE, FT_DIR, FT_IPV4, FT_IPV6, FT_UNIX, FT_MEMFD, FT_NETLINK, FT_OTHER, L4_TCP, L4_UDP, L4_RAW,
 } from './state';
 import { SP, SL, IV, s_param, i_param, s_path, s_path_keep, scratch } from './fields';
@@ -127,15 +127,21 @@ function on_clone(rec: usize): void {
   if (!(flags & CLONE_THREAD)) fds_fork(res != 0 ? hdr_u32(rec, 20) : parent != 0 ? load<u32>(parent + T_PID) : ppid, pid);
 }
 
-function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype: u8): void {
+function on_open(rec: usize, fdi: i32, name: i32, dirfd: i32, flagsi: i32, ftype: u8, devi: i32, inoi: i32): void {
   const fd = param_i64(rec, fdi);
   if (fd < 0) return;
   const t = thread_get(hdr_u32(rec, 16));
   if (ftype == FT_MEMFD ? !memfd_name(rec, name) : !s_path_keep(rec, name, dirfd, t != 0 ? t + T_CWD : 0)) return;
   const np = SP, nl = SL;
-  const flags: u32 = flagsi >= 0 && i_param(rec, flagsi, 4, false) ? <u32>IV : 0;
+  const hasFlags = flagsi >= 0 && i_param(rec, flagsi, 4, false);
+  const flags: u32 = hasFlags ? <u32>IV : 0;
   const f = fd_new(hdr_u32(rec, 20), fd);
   if (f == 0) return;
+  // what the record carried, so the host's view of the fd (fd_snap) shows what its own parser would
+  let has: u8 = hasFlags ? FH_FLAGS : 0;
+  if (devi >= 0 && i_param(rec, devi, 4, false)) { store<u32>(f + F_DEV, <u32>IV); has |= FH_DEV; }
+  if (inoi >= 0 && i_param(rec, inoi, 8, false)) { store<u64>(f + F_INO, <u64>IV); has |= FH_INO; }
+  store<u8>(f + F_HAS, has);
   slot_set(f + F_NAME, 256, np, nl); store<u8>(f + F_NAME_PENDING, 0);
   if (s_param(rec, name)) slot_set(f + F_RAW, 256, SP, SL);
   store<u8>(f + F_TYPE, ftype == FT_FILE && (flags & 0o200000) != 0 ? FT_DIR : ftype);
@@ -182,7 +188,7 @@ function set_tuple(f: usize, p: usize, n: i32, isInbound: bool): void {
     slot_set(f + F_NAME, 256, p + 1, n - 1);
   } else if (fam == 10) {
     store<u8>(f + F_TYPE, FT_IPV6);
-    if (n >= 37) fd_name_ipv6(f, p + 1);
+    if (n >= 37) { fd_name_ipv6(f, p + 1); store<u16>(f + F_SPORT, <u16>be16(p + 17)); store<u16>(f + F_DPORT, <u16>be16(p + 35)); }
   }
   // an IP tuple says which end this process holds and that the socket is connected (unix ones neither)
   if (fam == 2 || fam == 10) { store<u8>(f + 14, isInbound ? 1 : 0); store<u8>(f + 15, 1); }
@@ -248,6 +254,7 @@ function on_bind(rec: usize): void {
   if (fam == 1) { store<u8>(f + F_TYPE, FT_UNIX); if (n > 1) { slot_set(f + F_NAME, 256, p + 1, n - 1); store<u8>(f + F_NAME_PENDING, 0); } return; }
   store<u8>(f + F_TYPE, fam == 2 ? FT_IPV4 : FT_IPV6);
   if (fam == 2) { store<u32>(f + F_DIP, load<u32>(p + 1)); store<u16>(f + F_DPORT, <u16>be16(p + 5)); }
+  else store<u16>(f + F_DPORT, <u16>be16(p + 17));
   store<u8>(f + 14, 1);
   fd_name_bind(f, p, fam == 10);
 }
@@ -257,11 +264,11 @@ export function track_before(rec: usize, ty: u16): void {
   switch (ty) {
     case S.EVT_EXECVE: case S.EVT_EXECVEAT: on_exec(rec); break;
     case S.EVT_CLONE: case S.EVT_CLONE3: case S.EVT_FORK: case S.EVT_VFORK: on_clone(rec); break;
-    case S.EVT_OPEN: on_open(rec, 0, 1, -1, 2, FT_FILE); break;
-    case S.EVT_OPENAT: on_open(rec, 0, 2, 1, 3, FT_FILE); break;
-    case S.EVT_OPENAT2: on_open(rec, 0, 2, 1, 3, FT_FILE); break;
-    case S.EVT_CREAT: on_open(rec, 0, 1, -1, -1, FT_FILE); break;
-    case S.EVT_MEMFD_CREATE: on_open(rec, 0, 1, -1, -1, FT_MEMFD); break;
+    case S.EVT_OPEN: on_open(rec, S.P_OPEN_FD, S.P_OPEN_NAME, -1, S.P_OPEN_FLAGS, FT_FILE, S.P_OPEN_DEV, S.P_OPEN_INO); break;
+    case S.EVT_OPENAT: on_open(rec, S.P_OPENAT_FD, S.P_OPENAT_NAME, S.P_OPENAT_DIRFD, S.P_OPENAT_FLAGS, FT_FILE, S.P_OPENAT_DEV, S.P_OPENAT_INO); break;
+    case S.EVT_OPENAT2: on_open(rec, S.P_OPENAT2_FD, S.P_OPENAT2_NAME, S.P_OPENAT2_DIRFD, S.P_OPENAT2_FLAGS, FT_FILE, S.P_OPENAT2_DEV, S.P_OPENAT2_INO); break;
+    case S.EVT_CREAT: on_open(rec, S.P_CREAT_FD, S.P_CREAT_NAME, -1, -1, FT_FILE, S.P_CREAT_DEV, S.P_CREAT_INO); break;
+    case S.EVT_MEMFD_CREATE: on_open(rec, 0, 1, -1, -1, FT_MEMFD, -1, -1); break;
     case S.EVT_SOCKET: on_socket(rec); break;
     case S.EVT_CONNECT: on_connect(rec); break;
     case S.EVT_ACCEPT: case S.EVT_ACCEPT4: on_accept(rec); break;
@@ -273,6 +280,14 @@ export function track_before(rec: usize, ty: u16): void {
     default: break;
   }
 }
+
+/**
+ * Record types the host reads module state at even when no rule matched them (filter's pause
+ * mode; pause_on): an fchdir's new cwd is the name of an fd the host does not keep.
+ */
+export function host_reads(ty: u16): bool { return ty < 1024 && load<u8>(PAUSE_TYPES + <usize>ty) != 0; }
+const PAUSE_TYPES: usize = memory.data(1024);
+export function set_host_reads(ty: u32, on: bool): void { if (ty < 1024) store<u8>(PAUSE_TYPES + <usize>ty, on ? 1 : 0); }
 
 /** Removals; run after the rules saw the event (a close still shows the fd it closes). */
 export function track_after(rec: usize, ty: u16): void {

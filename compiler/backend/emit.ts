@@ -289,10 +289,10 @@ function sharedKeys(rules: IrRule[], keys: WeakMap<object, string>): Set<string>
 
 const HEADER_IMPORTS = `import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP } from './lib/mem';
 import { str_eq, str_startswith, str_endswith, str_contains, str_icontains, str_cmp, str_glob, set_has, path_pmatch } from './lib/str';
-import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, s_fdname, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, i_ip, i_port, i_ip_side, i_port_side, s_res, s_oct, s_sockfamily, flag_hit } from './lib/fields';
+import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, s_fdname, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, fdin_of, i_ip, i_port, i_ip_side, i_port_side, s_res, s_oct, s_sockfamily, flag_hit } from './lib/fields';
 import { s_env, s_env_key, s_caps, s_thread_caps, i_vpid, i_duration, s_fspath, s_fd_raw } from './lib/procfields';
 import { dfa_match } from './lib/dfa';
-import { track_before, track_after } from './lib/track';
+import { track_before, track_after, host_reads } from './lib/track';
 export * from './lib/abi';
 `;
 
@@ -364,6 +364,9 @@ let FIRST = false;
 let CONSUMED: u32 = 0;
 let CONSUMED_N: u32 = 0;
 let BAD_AT: i32 = -1;
+let PAUSED = false;
+let PAUSED_AT: usize = 0;
+let PAUSED_TY: u16 = 0;
 
 /** Records a match; true when rule_matching is "first" and the event is done. */
 function hit(idx: u32, rule: u32): bool {
@@ -386,9 +389,11 @@ export const RULE_COUNT: i32 = ${enabled.length};
  * Filters the records at BATCH+off .. BATCH+off+len. Writes (event index, rule id) pairs to OUT
  * and returns how many; stops early when OUT could overflow (see consumed()).
  */
-export function filter(off: u32, len: u32, firstIndex: u32, first: bool): i32 {
+export function filter(off: u32, len: u32, firstIndex: u32, flags: u32): i32 {
   mem_init();
-  NOUT = 0; FIRST = first; BAD_AT = -1;
+  resume();
+  NOUT = 0; FIRST = (flags & 1) != 0; BAD_AT = -1; PAUSED = false;
+  const pause = (flags & 2) != 0;
   let p: usize = BATCH + <usize>off;
   const end: usize = p + <usize>len;
   let idx = firstIndex;
@@ -401,7 +406,10 @@ export function filter(off: u32, len: u32, firstIndex: u32, first: bool): i32 {
     if (load<u8>(p + 62) != 0) {
       begin_event(p);
       track_before(p, ty);
+      const before = NOUT;
       dispatch(ty, p, idx);
+      // paused: the host reads the tables as this event saw them (a close still holds its fd)
+      if (pause && (NOUT != before || host_reads(ty))) { PAUSED_AT = p; PAUSED_TY = ty; PAUSED = true; p += <usize>rlen; idx++; break; }
       track_after(p, ty);
     }
     p += <usize>rlen; idx++;
@@ -409,6 +417,15 @@ export function filter(off: u32, len: u32, firstIndex: u32, first: bool): i32 {
   CONSUMED = <u32>(p - BATCH - <usize>off);
   CONSUMED_N = idx - firstIndex;
   return NOUT;
+}
+
+/** Whether the last filter() call stopped after a record for the host to read the tables (flags & 2). */
+export function paused(): bool { return PAUSED; }
+/** After a pause: the paused record's removals (close, exit). Call before the batch area is rewritten. */
+export function resume(): void {
+  if (PAUSED_AT == 0) return;
+  track_after(PAUSED_AT, PAUSED_TY);
+  PAUSED_AT = 0;
 }
 
 /** Bytes of the last filter() call's input that were processed. */

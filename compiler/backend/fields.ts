@@ -256,7 +256,8 @@ export function fieldAccess(ref: FieldRef, ev: EventDef | null, pool: Pool): Fie
       const fi = ev ? fdParam(ev) : -1;
       const isPort = ref.field.endsWith('port');
       if (fi < 0 || (ev && OPEN_TYPES.has(ev.name))) return { kind: isPort ? 'int' : 'ip', expr: 'false' };
-      const e = `fd4_of(rec, ${fi})`;
+      // ports are kept for IPv6 sockets too; addresses only for IPv4
+      const e = isPort ? `fdin_of(rec, ${fi})` : `fd4_of(rec, ${fi})`;
       const side = ref.field.slice(3, 4); // s c l r
       const expr = side === 's' ? (isPort ? `i_port(${e}, 22)` : `i_ip(${e}, 28)`)
         : side === 'c' ? (isPort ? `i_port(${e}, 20)` : `i_ip(${e}, 24)`)
@@ -296,7 +297,7 @@ export function fdBothSides(field: string, ev: EventDef): { kind: Kind; exprs: [
   const fi = fdParam(ev);
   const isPort = field === 'fd.port';
   if (fi < 0 || OPEN_TYPES.has(ev.name)) return { kind: isPort ? 'int' : 'ip', exprs: ['false', 'false'] };
-  const e = `fd4_of(rec, ${fi})`;
+  const e = isPort ? `fdin_of(rec, ${fi})` : `fd4_of(rec, ${fi})`;
   return isPort ? { kind: 'int', exprs: [`i_port(${e}, 20)`, `i_port(${e}, 22)`] } : { kind: 'ip', exprs: [`i_ip(${e}, 24)`, `i_ip(${e}, 28)`] };
 }
 

@@ -2,7 +2,13 @@
 // call per batch and reads the matches back. The runtime and the benchmarks both use it.
 export interface FilterExports {
   memory: WebAssembly.Memory;
-  filter(off: number, len: number, firstIndex: number, first: number): number;
+  /** flags: 1 rule_matching first, 2 pause after each record with matches (or one the host reads: fchdir). */
+  filter(off: number, len: number, firstIndex: number, flags: number): number;
+  paused(): number; resume(): void; pause_on(ty: number, on: number): void;
+  fd_snap(pid: number, fd: number): number;
+  fd_load(pid: number, fd: number): number;
+  proc_fds(pid: number): number;
+  fd_all(from: number): number; fd_all_next(): number;
   consumed(): number; consumed_records(): number; bad_record(): number;
   batch_ptr(): number; batch_cap(): number; out_ptr(): number; arg_ptr(): number; arg_cap(): number;
   thread_seed(tid: number, pid: number, ppid: number, uid: number, loginuid: number, tty: number, exeflags: number): number;
@@ -18,11 +24,31 @@ export interface FilterExports {
 
 export interface Match { index: number; rule: number }
 
+export interface RunOptions {
+  first?: boolean;
+  firstIndex?: number;
+  /**
+   * Pause mode: called after the matches of each record that matched (and of each fchdir), with
+   * that record's index, while the module's tables are as that record left them (fdSnap reads them).
+   */
+  onPause?: (index: number) => void;
+}
+
+/** An fd as the module holds it (fd_snap): fd.typechar code, addresses as the records carry them. */
+export interface FdSnap {
+  typechar: number; l4: number; server: boolean; connected: boolean;
+  flags?: number; sport: number; dport: number;
+  /** IPv4 addresses, network byte order as in the record. */
+  sip: Uint8Array; dip: Uint8Array;
+  dev?: number; ino?: number; name: string; raw: string;
+}
+
 export const THREAD_STR = { comm: 0, exe: 1, exepath: 2, args: 3, cwd: 4, container: 5, env: 6 } as const;
 export const THREAD_U64 = { startTs: 0, vpid: 1, capPermitted: 2, capEffective: 3, capInheritable: 4 } as const;
 export const CONTAINER_FIELD = { name: 0, 'image.repository': 1, image: 2, 'k8s.ns.name': 3, 'k8s.pod.name': 4, type: 5, privileged: 6 } as const;
 
 const te = new TextEncoder();
+const td = new TextDecoder();
 
 export class RecordStreamError extends Error {
   constructor(readonly offset: number) { super(`bad record at offset ${offset}`); }
@@ -84,7 +110,7 @@ export class FilterModule {
    * Filters a buffer of whole records, in as many calls as the batch area and output area need.
    * `onMatch` gets each match (index counts records from `firstIndex`).
    */
-  run(buf: Uint8Array, onMatch: (index: number, rule: number) => void, opts: { first?: boolean; firstIndex?: number } = {}): number {
+  run(buf: Uint8Array, onMatch: (index: number, rule: number) => void, opts: RunOptions = {}): number {
     const cap = this.x.batch_cap();
     const batch = this.x.batch_ptr(), out = this.x.out_ptr();
     let idx = opts.firstIndex ?? 0, total = 0;
@@ -101,7 +127,7 @@ export class FilterModule {
       this.u8().set(buf.subarray(at, at + n), batch);
       let off = 0;
       while (off < n) {
-        const k = this.x.filter(off, n - off, idx, opts.first ? 1 : 0);
+        const k = this.x.filter(off, n - off, idx, (opts.first ? 1 : 0) | (opts.onPause ? 2 : 0));
         const bad = this.x.bad_record();
         const used = this.x.consumed();
         const mem = new Uint32Array(this.x.memory.buffer, out, k * 2);
@@ -110,10 +136,59 @@ export class FilterModule {
         if (bad >= 0) throw new RecordStreamError(at + bad);
         idx += this.x.consumed_records();
         off += used;
+        if (opts.onPause && this.x.paused()) {
+          // the paused record is the last one consumed; its close/exit removals wait for resume()
+          try { opts.onPause(idx - 1); } finally { this.x.resume(); }
+        }
       }
       at += n;
     }
     return total;
+  }
+
+  /** Fd `fd` of process `pid` as the module holds it now, or undefined. */
+  fdSnap(pid: number, fd: number): FdSnap | undefined {
+    if (!(fd >= 0 && fd <= 0x7fffffff) || !this.x.fd_snap(pid, fd)) return undefined;
+    const a = this.x.arg_ptr();
+    const u8 = this.u8(), v = new DataView(u8.buffer, a, 552);
+    const has = u8[a + 32];
+    const str = (at: number) => td.decode(u8.subarray(a + at + 2, a + at + 2 + v.getUint16(at, true)));
+    const s: FdSnap = {
+      typechar: u8[a], l4: u8[a + 1], server: u8[a + 2] !== 0, connected: u8[a + 3] !== 0,
+      sport: v.getUint16(8, true), dport: v.getUint16(10, true), sip: u8.slice(a + 12, a + 16), dip: u8.slice(a + 16, a + 20),
+      name: str(36), raw: str(294),
+    };
+    if (has & 1) s.flags = v.getUint32(4, true);
+    if (has & 2) s.dev = v.getUint32(20, true);
+    if (has & 4) { const ino = v.getBigUint64(24, true); s.ino = Number(ino); }
+    return s;
+  }
+
+  /** The fd numbers process `pid` holds in the module's table. */
+  procFds(pid: number): number[] {
+    const n = this.x.proc_fds(pid);
+    return [...new Int32Array(this.x.memory.buffer, this.x.arg_ptr(), n)];
+  }
+
+  /**
+   * Copies every fd of this module's table into `to` (a new module taking over after a rules
+   * reload): the host does not keep the fds the module follows, so they pass module to module.
+   */
+  copyFdsTo(to: FilterModule): number {
+    let copied = 0;
+    for (let from = 1; from !== 0;) {
+      const n = this.x.fd_all(from);
+      const next = this.x.fd_all_next();
+      const pairs = new Uint32Array(this.x.memory.buffer, this.x.arg_ptr(), n * 2).slice();
+      for (let i = 0; i < n; i++) {
+        const pid = pairs[2 * i], fd = pairs[2 * i + 1];
+        if (!this.x.fd_snap(pid, fd)) continue;
+        to.u8().set(this.u8().subarray(this.x.arg_ptr(), this.x.arg_ptr() + 552), to.x.arg_ptr());
+        if (to.x.fd_load(pid, fd)) copied++;
+      }
+      from = next;
+    }
+    return copied;
   }
 
   memoryBytes(): number { return this.x.memory.buffer.byteLength; }

@@ -71,7 +71,8 @@ export function addFdFields(t: TableBuilder<Event>): void {
       const fds = ev.fds ?? ev.thread.fds;
       if (!fds) return undefined;
       if (arg?.kind === 'index') { const f = fds.get(arg.value); return f ? [f.type] : undefined; }
-      const types = [...new Set([...fds.values()].map((f) => f.type))];
+      // in fd order: the tables behind it (the JS state's, the filter module's) keep different orders
+      const types = [...new Set([...fds.values()].sort((a, b) => a.num - b.num).map((f) => f.type))];
       return types.length ? types : undefined;
     }, { multi: true, arg: { required: false, kind: 'index' } });
 }

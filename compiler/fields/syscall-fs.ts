@@ -26,7 +26,7 @@ function resolve(ev: Event, p: ParamDef | undefined, raw: boolean): string | und
   if (p.dirfd) {
     const d = ev.params[p.dirfd];
     const fd = typeof d === 'number' || typeof d === 'bigint' ? Number(d) : AT_FDCWD;
-    if (fd !== AT_FDCWD) { const f = ev.thread.fds?.get(fd); if (!f) return undefined; base = f.name; }
+    if (fd !== AT_FDCWD) { const f = (ev.fds ?? ev.thread.fds)?.get(fd); if (!f) return undefined; base = f.name; }
   }
   const joined = `${base.replace(/\/+$/, '')}/${v}`;
   // Normalise `.` and `..` like Falco's path resolution does.

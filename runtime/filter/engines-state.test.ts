@@ -45,12 +45,19 @@ const PROBES: Array<[string, string]> = [
   ['memfd io', 'evt.type in (read, write, memfd_create) and fd.name startswith "memfd:"'],
   ['memfd type', 'evt.type in (read, write) and fd.typechar = m'],
   ['created', 'evt.type in (creat, openat2, write) and fd.name = /srv/data'],
+  ['unlink', 'evt.type = unlinkat'],
+  ['v6 io', 'evt.type in (read, write, close) and fd.type = ipv6'],
 ];
+// Every match prints the event's fd whole, its process's fd types and a dirfd-relative path: the
+// WASM detector reads file fds back from the module, the interpreter from the JS state.
+const OUTPUT = '%proc.name %proc.cwd %fd.num %fd.name %fd.nameraw %fd.type %fd.typechar %fd.directory %fd.filename %fd.l4proto '
+  + '%fd.connected %fd.is_server %fd.cip %fd.sip %fd.lip %fd.rip %fd.cport %fd.sport %fd.lport %fd.rport %fd.dev %fd.ino %fd.types '
+  + '%fs.path.name %evt.is_open_create';
 const RULES = rulesFrom(PROBES.map(([name, cond]) => `
 - rule: ${name}
   desc: probe
   condition: ${cond}
-  output: "%proc.name %fd.num %fd.name"
+  output: "${OUTPUT}"
   priority: WARNING
 `).join(''));
 
@@ -73,12 +80,15 @@ function stream(choices: number[]): Uint8Array {
     out.push(rec(type, { tid: t.tid, pid: t.pid, ppid: t.ppid, uid: 1000, gid: 1000, comm: t.comm, containerId: 'host', ts: ts++ }, params));
   const fd = () => take(9);
   const newFd = () => (take(8) === 0 ? -2 : 3 + take(6));
+  // a stream's sockets speak one IP version (a socket's family never changes in the kernel)
+  const inet6 = choices[choices.length - 1] % 4 === 0;
+  let connected6 = false;
   for (let step = 0; step < choices.length; step++) {
     const t = tasks[take(tasks.length)];
     // a clone record carries the caller's image, as the kernel writes it
     const proc = { exe: t.exe, args: t.args, tid: t.tid, pid: t.pid, ptid: t.ppid, cwd: '', comm: t.comm, uid: 1000, gid: 1000 };
-    switch (take(18)) {
-      case 0: case 1: emit(t, 'openat', { fd: newFd(), dirfd: take(3) === 0 ? fd() : -100, name: PATHS[take(PATHS.length)], flags: FLAGS[take(FLAGS.length)], mode: 0, dev: 0, ino: 0 }); break;
+    switch (take(19)) {
+      case 0: case 1: emit(t, 'openat', { fd: newFd(), dirfd: take(3) === 0 ? fd() : -100, name: PATHS[take(PATHS.length)], flags: FLAGS[take(FLAGS.length)], mode: 0, dev: take(3), ino: take(5000) }); break;
       case 2: emit(t, 'open', { fd: newFd(), name: PATHS[take(PATHS.length)], flags: FLAGS[take(FLAGS.length)], mode: 0, dev: 0, ino: 0 }); break;
       case 3: emit(t, 'close', { res: take(5) === 0 ? -9 : 0, fd: fd() }); break;
       case 4: case 5: emit(t, take(2) ? 'read' : 'write', { res: 1, data: 'x', fd: fd(), size: 1 }); break;
@@ -91,10 +101,15 @@ function stream(choices: number[]): Uint8Array {
       case 7: emit(t, 'socket', { fd: newFd(), domain: [2, 1, 10][take(3)], type: 1 + take(2), proto: 0 }); break;
       case 8: {
         const inet = take(3) !== 0;
-        emit(t, 'connect', { res: take(4) === 0 ? -111 : 0, fd: fd(), tuple: inet ? { family: 2, sip: '10.0.0.2', sport: 40000 + take(3), dip: '10.0.0.9', dport: [443, 80, 53][take(3)] } : { family: 1, path: '/run/s.sock' } });
+        const v6 = { family: 10, sip: 'fe80::1', sport: 40000 + take(3), dip: '2001:db8::9', dport: [443, 80][take(2)] };
+        if (inet && inet6) connected6 = true;
+        emit(t, 'connect', { res: take(4) === 0 ? -111 : 0, fd: fd(), tuple: inet ? (inet6 ? v6 : { family: 2, sip: '10.0.0.2', sport: 40000 + take(3), dip: '10.0.0.9', dport: [443, 80, 53][take(3)] }) : { family: 1, path: '/run/s.sock' } });
         break;
       }
-      case 9: emit(t, 'bind', { res: take(3) === 0 ? -98 : 0, fd: fd(), addr: { family: 2, addr: '0.0.0.0', port: 8080 } }); break;
+      // (no IPv6 bind succeeds after a connect: the kernel refuses a bind on a connected socket, and
+      // the module keeps IPv6 addresses only in the name, so it could not show the client end after it)
+      case 9: emit(t, 'bind', { res: take(3) === 0 || (inet6 && connected6) ? -98 : 0, fd: fd(), addr: inet6 ? { family: 10, addr: '::', port: 8443 } : { family: 2, addr: '0.0.0.0', port: 8080 } }); break;
+      case 18: emit(t, 'unlinkat', { res: 0, dirfd: take(2) ? fd() : -100, name: ['x', 'y/z', '../a'][take(3)], flags: 0 }); break;
       case 10: {
         // a fork or a thread: the parent's record, then the child's
         if (tasks.length > 8) break;

@@ -88,3 +88,23 @@ test('swap: new rules from the next feed on, the module seeded from the state ke
   d.feed(buf.subarray(off), (m) => got.push(alertOf(m)));
   assert.deepEqual(got, ['cat in container|/usr/bin/cat closed fd 3|{"fd.num":"3","proc.exepath":"/usr/bin/cat"}']);
 });
+
+test('swap: file fds, which only the module keeps, pass to the new module', async () => {
+  const d = await WasmDetector.create(rules);
+  d.seeds.thread({ ...bash });
+  const h = { tid: 100, pid: 100, ppid: 1, uid: 1000, gid: 1000, comm: 'bash', containerId: 'host' };
+  d.feed(rec('openat', { ...h, ts: 1n }, { fd: 5, dirfd: -100, name: 'notes.txt', flags: 1, mode: 0, dev: 7, ino: 42 }), () => {});
+  // the JS state left the open to the module: nothing of fd 5 is kept in JS
+  assert.equal(d.state.threads.get(100)?.fds?.get(5), undefined);
+  await d.swap(rulesFrom(`
+- rule: write to notes
+  desc: d
+  condition: evt.type = write and fd.name = /home/u/notes.txt
+  output: "%fd.name %fd.nameraw %fd.typechar %fd.ino %fd.dev"
+  priority: ERROR
+`));
+  const got: string[] = [];
+  d.feed(rec('write', { ...h, ts: 2n }, { res: 1, data: 'x', fd: 5, size: 1 }), (m) => got.push(alertOf(m)));
+  assert.equal(got.length, 1);
+  assert.match(got[0], /^write to notes\|\/home\/u\/notes\.txt notes\.txt f 42 7\|/);
+});

@@ -1,8 +1,9 @@
 // The Detector on the compiled WASM filter. Whole records go into the module's batch area, one
 // filter call per batch, and the module keeps the state its rules read (threads, fds, users,
-// containers) from the records itself. JS keeps a parallel State only for output fields: it follows
-// the records that change state (a header type test for all others) and builds the Event of a record
-// only when a rule matched it.
+// containers) from the records itself. JS keeps a State only for output fields: it follows the
+// process records and the sockets (a header type test for all others), leaves file opens to the
+// module, and builds the Event of a record only when a rule matched it, reading the event's fds
+// from the module while the module is paused on that record.
 import { compileBackend } from '../../compiler/backend/index.js';
 import { FilterModule } from '../../compiler/backend/host.js';
 import { formatDiagnostic } from '../../compiler/diag.js';
@@ -20,6 +21,10 @@ import { resolverFor } from './resolve.js';
 import { both, mirror, moduleSeeds, seedsOf, type StateSeeds } from './seed.js';
 import { STATE_TYPES } from './state-types.js';
 import { wholeRecordsEnd } from './walk.js';
+import { moduleFds } from './module-fds.js';
+import { EVENTS_BY_NAME } from '../../schema/events.js';
+
+const FCHDIR = EVENTS_BY_NAME.get('fchdir')!.id;
 
 interface Loaded {
   rules: CompiledRules;
@@ -52,12 +57,16 @@ async function load(rules: CompiledRules): Promise<Loaded> {
   mod.x.arg_ptr();
   const left = rules.rules.filter((r) => r.source === 'syscall' && !compiled.has(r.id));
   const restTypes = new Uint8Array(65536);
+  // pause mode stops at fchdir too: its new cwd is the name of an fd the JS state may not hold
+  mod.x.pause_on(FCHDIR, 1);
   const ids = new Set(interest);
   let rest: RulesFor | null = null;
   if (left.length) {
     rest = dispatch(left);
     EVENT_SPECS.forEach((s, id) => { if (s && rest!('syscall', s.name).length) { restTypes[id] = 1; ids.add(id); } });
   }
+  // the interpreter reads fds through the module as well: stop where it evaluates
+  restTypes.forEach((on, id) => { if (on) mod.x.pause_on(id, 1); });
   return { rules, mod, rest, restTypes, interpreted: left.length, interest: [...ids].sort((a, b) => a - b) };
 }
 
@@ -87,6 +96,8 @@ export class WasmDetector implements SeededDetector {
     this.modSeeds = moduleSeeds(loaded.mod);
     // whatever the caller seeded into the JS state beforehand (a /proc scan) goes to the module too
     mirror(this.rs.state, this.modSeeds);
+    // from here on the JS state leaves file opens to the module and reads them back for alerts
+    this.rs.state.useFiles(moduleFds(() => this.cur.mod));
     this.seeds = both(seedsOf(this.rs.state), { ...forward(() => this.modSeeds) });
   }
 
@@ -106,38 +117,48 @@ export class WasmDetector implements SeededDetector {
     if (end === 0) return 0;
     const { mod, rules, rest, restTypes } = this.cur;
     const base = this.num;
-    this.mLen = 0;
-    mod.run(end === buf.length ? buf : buf.subarray(0, end), this.push, { first: this.first, firstIndex: 0 });
     const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const st = this.rs;
-    let m = 0, index = 0;
     const ids: number[] = [];
-    for (let off = 0; off < end; index++) {
-      const type = v.getUint16(off + HDR.type, true);
-      const len = v.getUint32(off + HDR.len, true);
-      const hit = m < this.mLen && this.mIdx[m] === index;
-      if (!hit && !restTypes[type] && STATE_TYPES[type] && st.applyQuick(v, off)) { off += len; continue; }
-      if (hit || STATE_TYPES[type] || restTypes[type]) {
-        const rec = decodeRecord(buf, off);
-        st.apply(rec);
-        ids.length = 0;
-        while (m < this.mLen && this.mIdx[m] === index) ids.push(this.mRule[m++]);
-        let ev;
-        if (rest && restTypes[type] && rec.header.dir !== 0) {
-          ev = st.event(rec, base + index + 1);
-          const get = getterFor(fieldTable('syscall')!, ev);
-          for (const r of rest('syscall', EVENT_SPECS[type]!.name)) if (evaluate(r.condition, get)) ids.push(r.id);
-          if (ids.length > 1) ids.sort((a, b) => a - b);
-          if (this.first && ids.length > 1) ids.length = 1;
-        }
-        if (ids.length) {
-          ev ??= st.event(rec, base + index + 1);
-          const resolve = resolverFor('syscall', ev);
-          for (const id of ids) onMatch({ rule: rules.infos.get(id)!, timeNs: rec.header.ts, resolve });
-        }
+    let off = 0, index = 0;
+    // The JS state follows the records no rule matched, up to record `upto`: one header read for
+    // most (the module keeps file fds itself), a quick in-place update or a decode for the rest.
+    const follow = (upto: number) => {
+      for (; index < upto && off < end; index++) {
+        const type = v.getUint16(off + HDR.type, true);
+        if (STATE_TYPES[type] && !st.applyQuick(v, off)) st.apply(decodeRecord(buf, off));
+        off += v.getUint32(off + HDR.len, true);
       }
-      off += len;
-    }
+    };
+    // The module pauses after each record that matched (or that the JS state or the interpreter
+    // reads the module's fds for), with its tables as that record left them: the alert's fds are
+    // read from there, not from a JS copy of every open.
+    const onPause = (at: number) => {
+      follow(at);
+      const type = v.getUint16(off + HDR.type, true);
+      const rec = decodeRecord(buf, off);
+      st.apply(rec);
+      ids.length = 0;
+      for (let m = 0; m < this.mLen; m++) if (this.mIdx[m] === at) ids.push(this.mRule[m]);
+      this.mLen = 0;
+      let ev;
+      if (rest && restTypes[type] && rec.header.dir !== 0) {
+        ev = st.event(rec, base + index + 1);
+        const get = getterFor(fieldTable('syscall')!, ev);
+        for (const r of rest('syscall', EVENT_SPECS[type]!.name)) if (evaluate(r.condition, get)) ids.push(r.id);
+        if (ids.length > 1) ids.sort((a, b) => a - b);
+        if (this.first && ids.length > 1) ids.length = 1;
+      }
+      if (ids.length) {
+        ev ??= st.event(rec, base + index + 1);
+        const resolve = resolverFor('syscall', ev);
+        for (const id of ids) onMatch({ rule: rules.infos.get(id)!, timeNs: rec.header.ts, resolve });
+      }
+      off += rec.header.len; index++;
+    };
+    this.mLen = 0;
+    mod.run(end === buf.length ? buf : buf.subarray(0, end), this.push, { first: this.first, firstIndex: 0, onPause });
+    follow(Infinity);
     this.num = base + index;
     return end;
   }
@@ -148,6 +169,8 @@ export class WasmDetector implements SeededDetector {
     // from the state as it is at the switch.
     const seeds = moduleSeeds(next.mod);
     mirror(this.rs.state, seeds);
+    // file fds live only in the module: they pass to the new one
+    this.cur.mod.copyFdsTo(next.mod);
     this.cur = next;
     this.modSeeds = seeds;
   }

@@ -43,7 +43,25 @@ const ENTER = 0, EXIT_DIR = 1;
 const int = (v: ParamValue | undefined): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN);
 const str = (v: ParamValue | undefined): string => (typeof v === 'string' ? v : '');
 
-export interface StateOptions { limits?: TableLimits; users?: UserTable; containers?: ContainerTable; hostname?: string }
+export interface StateOptions {
+  limits?: TableLimits; users?: UserTable; containers?: ContainerTable; hostname?: string;
+  /**
+   * Where file descriptors opened by open/openat/openat2/creat are kept instead of this state (the
+   * WASM filter module, which follows them anyway): such an open only clears the number here, and
+   * an fd this state lacks is looked up there.
+   */
+  files?: FdSource;
+}
+
+/** Fds kept outside the JS state, read when an event needs them. */
+export interface FdSource {
+  get(pid: number, fd: number): FdInfo | undefined;
+  /** Every fd of process `pid` (fd.types). */
+  list(pid: number): FdInfo[];
+}
+
+/** An fd table as an event reads it (fd.types, fs.path.* relative to a dirfd). */
+export interface FdLookup { get(fd: number): FdInfo | undefined; values(): Iterable<FdInfo> }
 
 export class State {
   readonly threads: ThreadTable;
@@ -56,13 +74,18 @@ export class State {
   /** Threads made up from a header that carried no credentials (a replayed capture's unknown tid). */
   private readonly credsUnknown = new WeakSet<ThreadInfo>();
   private lastClosed: FdInfo | undefined;
+  private files: FdSource | undefined;
 
   constructor(opts: StateOptions = {}) {
+    this.files = opts.files;
     this.threads = new ThreadTable(opts.limits ?? DEFAULT_LIMITS);
     this.users = opts.users ?? new UserTable();
     this.containers = opts.containers ?? new ContainerTable();
     this.hostname = opts.hostname;
   }
+
+  /** Leaves file opens to `src` from now on (StateOptions.files). */
+  useFiles(src: FdSource): void { this.files = src; }
 
   /** The thread of a record, created from the record header when the table does not have it. */
   thread(rec: DecodedRecord): ThreadInfo {
@@ -88,7 +111,7 @@ export class State {
     if (v.getUint16(off + HDR.version, true) !== RECORD_VERSION || v.getUint8(off + HDR.dir) === ENTER) return false;
     const type = v.getUint16(off + HDR.type, true);
     switch (KIND[type]) {
-      case K.OPEN: return this.openQuick(v, off, OPEN_AT[type]!);
+      case K.OPEN: return this.files ? this.openForget(v, off, OPEN_AT[type]!) : this.openQuick(v, off, OPEN_AT[type]!);
       case K.SOCKET: return this.socketQuick(v, off);
       case K.CONNECT: return this.connectQuick(v, off);
       case K.CLOSE: return this.closeQuick(v, off);
@@ -132,6 +155,21 @@ export class State {
     return true;
   }
 
+  /** With `files`: an open leaves its fd to the module; an entry here with its number is stale. */
+  private openForget(v: DataView, off: number, at: NonNullable<(typeof OPEN_AT)[number]>): boolean {
+    const fd = i64ParamAt(v, off, at.fd);
+    if (fd === undefined) return false;
+    const t = this.knownThread(v, off);
+    if (!t) return false;
+    if (fd >= 0) this.threads.fdsIfAny(t)?.delete(fd);
+    return true;
+  }
+
+  /** An fd of thread t's process: this state's, else the source of file fds. */
+  private fdOf(t: ThreadInfo, fd: number): FdInfo | undefined {
+    return this.threads.fdsIfAny(t)?.get(fd) ?? this.files?.get(t.pid, fd);
+  }
+
   private socketQuick(v: DataView, off: number): boolean {
     const fd = i64ParamAt(v, off, SOCKET_FD), domain = u32ParamAt(v, off, SOCKET_DOMAIN), st = u32ParamAt(v, off, SOCKET_TYPE);
     if (fd === undefined || domain === undefined || st === undefined) return false;
@@ -154,7 +192,10 @@ export class State {
   private connected(t: ThreadInfo, fd: number, tuple: ParamValue | undefined): void {
     if (!(fd >= 0) || !tuple || typeof tuple !== 'object') return;
     const tup = tuple as SockTuple;
-    const cur = this.threads.fds(t).get(fd) ?? { num: fd, type: familyType(tup.family), name: '' };
+    const have = this.threads.fdsIfAny(t)?.get(fd);
+    // with `files`, an fd this state does not hold is the module's (a file's number reused): it changes it there
+    if (!have && this.files) return;
+    const cur = have ?? { num: fd, type: familyType(tup.family), name: '' };
     applyTuple(cur, tup, false);
     this.threads.setFd(t, cur);
   }
@@ -187,6 +228,7 @@ export class State {
     switch (kind) {
       case K.OPEN: case K.MEMFD: {
         if (!(int(p.fd) >= 0)) return;
+        if (this.files && kind === K.OPEN) { this.threads.fdsIfAny(t)?.delete(int(p.fd)); return; }
         this.threads.setFd(t, this.openedFd(t, h.type, p, kind === K.MEMFD));
         return;
       }
@@ -208,7 +250,9 @@ export class State {
       case K.BIND: {
         const fd = int(p.fd), addr = p.addr as SockAddr | null | undefined;
         if (!(int(p.res) >= 0) || !(fd >= 0) || !addr || typeof addr !== 'object') return;
-        const cur = this.threads.fds(t).get(fd) ?? { num: fd, type: familyType(addr.family), name: '' };
+        const have = this.threads.fdsIfAny(t)?.get(fd);
+        if (!have && this.files) return;
+        const cur = have ?? { num: fd, type: familyType(addr.family), name: '' };
         applyBind(cur, addr);
         this.threads.setFd(t, cur);
         return;
@@ -233,7 +277,7 @@ export class State {
       case K.EXEC: return this.applyExec(rec, t);
       case K.EXIT: this.exitedTid = h.tid; return;
       case K.CHDIR: if (int(p.res) === 0) t.cwd = withSlash(resolvePath(t.cwd, str(p.path))); return;
-      case K.FCHDIR: { const d = this.threads.fds(t).get(int(p.fd)); if (int(p.res) === 0 && d) t.cwd = withSlash(d.name); return; }
+      case K.FCHDIR: { const d = this.fdOf(t, int(p.fd)); if (int(p.res) === 0 && d) t.cwd = withSlash(d.name); return; }
       case K.SETUID: { if (int(p.res) !== 0) return; const u = int(p.uid ?? p.ruid), eu = int(p.euid); if (u >= 0 && u !== 0xffffffff) t.uid = u; if (eu >= 0 && eu !== 0xffffffff) t.euid = eu; else if (p.uid !== undefined && u >= 0) t.euid = u; return; }
       case K.SETGID: { if (int(p.res) !== 0) return; const g = int(p.gid ?? p.rgid); if (g >= 0 && g !== 0xffffffff) t.gid = g; return; }
     }
@@ -312,13 +356,28 @@ export class State {
     let info: FdInfo;
     if (memfd) info = { num: fd, type: memfd, name: `memfd:${name}`, nameraw: name };
     else {
-      const base = dirfd >= 0 && !name.startsWith('/') ? this.threads.fds(t).get(dirfd)?.name ?? t.cwd : t.cwd;
+      const base = dirfd >= 0 && !name.startsWith('/') ? this.fdOf(t, dirfd)?.name ?? t.cwd : t.cwd;
       info = { num: fd, type: flags >= 0 && (flags & O_DIRECTORY) !== 0 ? 'directory' : 'file', name: resolvePath(base, name), nameraw: name };
     }
     if (flags >= 0) info.openFlags = flags;
     if (dev >= 0) info.dev = dev;
     if (ino >= 0) info.ino = ino;
     return info;
+  }
+
+  /** A process's fds as one table: this state's first, then the file source's (listed only when asked). */
+  private lookup(t: ThreadInfo, closed: number): FdLookup {
+    // (`closed`: the fd a close removes, which this state has dropped and the paused module still holds)
+    const own = this.threads.fdsIfAny(t), files = this.files!;
+    return {
+      get: (n) => own?.get(n) ?? (n === closed ? undefined : files.get(t.pid, n)),
+      values: () => {
+        const m = new Map<number, FdInfo>();
+        for (const f of files.list(t.pid)) if (f.num !== closed) m.set(f.num, f);
+        if (own) for (const f of own.values()) m.set(f.num, f);
+        return m.values();
+      },
+    };
   }
 
   /** The full event for a record `apply` has seen; `typeName` names events outside Vigil's schema. */
@@ -330,8 +389,9 @@ export class State {
     const p = rec.params;
     let fd: FdInfo | undefined;
     const fdNum = spec?.params.some((x) => x.name === 'fd' && x.fmt === 'fd') || p.fd !== undefined ? int(p.fd) : NaN;
-    if (fdNum >= 0) fd = this.threads.fds(t).get(fdNum) ?? (KIND[h.type] === K.CLOSE ? this.lastClosed : undefined);
-    else if (KIND[h.type] === K.DUP && int(p.res) >= 0) fd = this.threads.fds(t).get(int(p.res));
+    // (a close's fd is gone from this state; the module's tables still hold it while paused on the close)
+    if (fdNum >= 0) fd = this.threads.fds(t).get(fdNum) ?? (KIND[h.type] === K.CLOSE ? this.lastClosed : undefined) ?? this.files?.get(t.pid, fdNum);
+    else if (KIND[h.type] === K.DUP && int(p.res) >= 0) fd = this.fdOf(t, int(p.res));
     // Falco names a failed open's descriptor from the path it was given (fd.name, fd.typechar)
     else if (KIND[h.type] === K.OPEN && typeof p.name === 'string') fd = this.openedFd(t, h.type, p, false);
     const ev: Event = {
@@ -341,7 +401,8 @@ export class State {
     };
     if (fd) ev.fd = fd;
     // threads share their process's table, kept on the main thread's entry (or by pid without one)
-    if (t.pid !== t.tid) { const fds = this.threads.fdsIfAny(t); if (fds) ev.fds = fds; }
+    if (this.files) ev.fds = this.lookup(t, KIND[h.type] === K.CLOSE && int(p.res) >= 0 ? fdNum : -1);
+    else if (t.pid !== t.tid) { const fds = this.threads.fdsIfAny(t); if (fds) ev.fds = fds; }
     const user = this.users.user(t.uid); if (user) ev.user = user;
     const lu = t.loginuid !== 0xffffffff ? this.users.user(t.loginuid) : undefined; if (lu) ev.loginUser = lu;
     const group = this.users.group(t.gid); if (group) ev.group = group;
