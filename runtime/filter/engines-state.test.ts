@@ -49,7 +49,7 @@ const PROBES: Array<[string, string]> = [
   ['v6 io', 'evt.type in (read, write, close) and fd.type = ipv6'],
 ];
 // Every match prints the event's fd whole, its process's fd types and a dirfd-relative path: the
-// WASM detector reads file fds back from the module, the interpreter from the JS state.
+// WASM detector reads fds back from the module, the interpreter from the JS state.
 const OUTPUT = '%proc.name %proc.cwd %fd.num %fd.name %fd.nameraw %fd.type %fd.typechar %fd.directory %fd.filename %fd.l4proto '
   + '%fd.connected %fd.is_server %fd.cip %fd.sip %fd.lip %fd.rip %fd.cport %fd.sport %fd.lport %fd.rport %fd.dev %fd.ino %fd.types '
   + '%fs.path.name %evt.is_open_create';
@@ -106,7 +106,7 @@ function stream(choices: number[]): Uint8Array {
         emit(t, 'connect', { res: take(4) === 0 ? -111 : 0, fd: fd(), tuple: inet ? (inet6 ? v6 : { family: 2, sip: '10.0.0.2', sport: 40000 + take(3), dip: '10.0.0.9', dport: [443, 80, 53][take(3)] }) : { family: 1, path: '/run/s.sock' } });
         break;
       }
-      // (no IPv6 bind succeeds after a connect: the kernel refuses a bind on a connected socket, and
+      // (no IPv6 bind succeeds after a connect or accept: the kernel refuses a bind on a connected socket, and
       // the module keeps IPv6 addresses only in the name, so it could not show the client end after it)
       case 9: emit(t, 'bind', { res: take(3) === 0 || (inet6 && connected6) ? -98 : 0, fd: fd(), addr: inet6 ? { family: 10, addr: '::', port: 8443 } : { family: 2, addr: '0.0.0.0', port: 8080 } }); break;
       case 18: emit(t, 'unlinkat', { res: 0, dirfd: take(2) ? fd() : -100, name: ['x', 'y/z', '../a'][take(3)], flags: 0 }); break;
@@ -145,7 +145,7 @@ function stream(choices: number[]): Uint8Array {
         else emit(t, 'openat2', { fd: newFd(), dirfd: take(3) === 0 ? fd() : -100, name, flags: FLAGS[take(FLAGS.length)], mode: 0, resolve: 0, dev: 0, ino: 0 });
         break;
       }
-      case 15: emit(t, 'accept', { fd: newFd(), tuple: { family: 2, sip: '10.0.0.7', sport: 5555, dip: '10.0.0.2', dport: 8080 }, queuepct: 0 }); break;
+      case 15: connected6 ||= inet6; emit(t, 'accept', { fd: newFd(), tuple: { family: 2, sip: '10.0.0.7', sport: 5555, dip: '10.0.0.2', dport: 8080 }, queuepct: 0 }); break;
     }
   }
   return concat(out);

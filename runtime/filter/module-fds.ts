@@ -1,6 +1,6 @@
 // The fds of an alert read from the filter module. The module follows every record that opens,
-// duplicates or closes a descriptor (it must, for the rules); the JS state leaves file opens to it
-// and asks for a descriptor only when a rule matched (FilterModule's pause mode keeps the module's
+// duplicates or closes a descriptor (it must, for the rules); the JS state leaves them to it and
+// asks for a descriptor only when a rule matched (FilterModule's pause mode keeps the module's
 // tables as the matched record left them while it asks).
 import type { FdSnap, FilterModule } from '../../compiler/backend/host.js';
 import type { FdInfo, FdType } from '../../schema/model.js';

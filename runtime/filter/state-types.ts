@@ -19,6 +19,16 @@ export const STATE_TYPES = new Uint8Array(65536);
 for (const id of STATE_EVENT_IDS) STATE_TYPES[id] = 1;
 EVENT_SPECS.forEach((s, id) => { if (s?.enterParams) STATE_TYPES[id] = 1; });
 
+const FD_ONLY = new Set(NAMES.slice(0, NAMES.indexOf('clone')));
+/**
+ * STATE_TYPES without the records that change only fds: what the JS state follows when the filter
+ * module keeps the fds for it (State's `files`). Enter records whose exit takes their parameters
+ * stay in.
+ */
+export const PROC_STATE_TYPES = new Uint8Array(65536);
+for (const id of STATE_EVENT_IDS) if (!FD_ONLY.has(EVENT_SPECS[id]!.name)) PROC_STATE_TYPES[id] = 1;
+EVENT_SPECS.forEach((s, id) => { if (s?.enterParams) PROC_STATE_TYPES[id] = 1; });
+
 /**
  * The events to ask the kernel for: what the rules can match, and always the records the process
  * and fd tables follow. Without them a host whose rules never name close, clone or procexit (the

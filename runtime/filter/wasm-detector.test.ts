@@ -89,7 +89,7 @@ test('swap: new rules from the next feed on, the module seeded from the state ke
   assert.deepEqual(got, ['cat in container|/usr/bin/cat closed fd 3|{"fd.num":"3","proc.exepath":"/usr/bin/cat"}']);
 });
 
-test('swap: file fds, which only the module keeps, pass to the new module', async () => {
+test('swap: fds, which only the module keeps, pass to the new module', async () => {
   const d = await WasmDetector.create(rules);
   d.seeds.thread({ ...bash });
   const h = { tid: 100, pid: 100, ppid: 1, uid: 1000, gid: 1000, comm: 'bash', containerId: 'host' };
@@ -107,4 +107,25 @@ test('swap: file fds, which only the module keeps, pass to the new module', asyn
   d.feed(rec('write', { ...h, ts: 2n }, { res: 1, data: 'x', fd: 5, size: 1 }), (m) => got.push(alertOf(m)));
   assert.equal(got.length, 1);
   assert.match(got[0], /^write to notes\|\/home\/u\/notes\.txt notes\.txt f 42 7\|/);
+});
+
+test('a thread first seen on an fd record is known to the JS state: it names the parent of a later alert', async () => {
+  const r = rulesFrom(`
+- rule: vi started
+  desc: d
+  condition: evt.type = execve and proc.name = vi
+  output: "%proc.name parent=%proc.pname"
+  priority: ERROR
+`);
+  const stranger = { tid: 300, pid: 300, ppid: 1, uid: 0, gid: 0, comm: 'cron', containerId: 'host' };
+  const buf = concat([
+    rec('openat', { ...stranger, ts: 1n }, { fd: 3, dirfd: -100, name: '/etc/crontab', flags: 0, mode: 0, dev: 0, ino: 0 }),
+    rec('execve', { tid: 301, pid: 301, ppid: 300, uid: 0, gid: 0, comm: 'vi', containerId: 'host', ts: 2n }, { res: 0, exe: 'vi', args: [], tid: 301, pid: 301, ptid: 300, cwd: '/', comm: 'vi', env: [], uid: 0, gid: 0, flags: 0, exepath: '/usr/bin/vi', filename: '/usr/bin/vi' }),
+  ]);
+  for (const d of [new InterpDetector(r), await WasmDetector.create(r)]) {
+    const got: string[] = [];
+    d.feed(buf, (m) => got.push(alertOf(m)));
+    assert.equal(got.length, 1);
+    assert.match(got[0], /^vi started\|vi parent=cron\|/);
+  }
 });

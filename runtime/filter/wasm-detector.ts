@@ -1,9 +1,9 @@
 // The Detector on the compiled WASM filter. Whole records go into the module's batch area, one
 // filter call per batch, and the module keeps the state its rules read (threads, fds, users,
 // containers) from the records itself. JS keeps a State only for output fields: it follows the
-// process records and the sockets (a header type test for all others), leaves file opens to the
-// module, and builds the Event of a record only when a rule matched it, reading the event's fds
-// from the module while the module is paused on that record.
+// process records (a header type test for all others), leaves every fd to the module, and builds
+// the Event of a record only when a rule matched it, reading the event's fds from the module while
+// the module is paused on that record.
 import { compileBackend } from '../../compiler/backend/index.js';
 import { FilterModule } from '../../compiler/backend/host.js';
 import { formatDiagnostic } from '../../compiler/diag.js';
@@ -19,7 +19,7 @@ import type { DetectorOptions, SeededDetector } from './interp-detector.js';
 import { RecordState } from './record-state.js';
 import { resolverFor } from './resolve.js';
 import { both, mirror, moduleSeeds, seedsOf, type StateSeeds } from './seed.js';
-import { STATE_TYPES } from './state-types.js';
+import { PROC_STATE_TYPES, STATE_TYPES } from './state-types.js';
 import { wholeRecordsEnd } from './walk.js';
 import { moduleFds } from './module-fds.js';
 import { EVENTS_BY_NAME } from '../../schema/events.js';
@@ -96,7 +96,7 @@ export class WasmDetector implements SeededDetector {
     this.modSeeds = moduleSeeds(loaded.mod);
     // whatever the caller seeded into the JS state beforehand (a /proc scan) goes to the module too
     mirror(this.rs.state, this.modSeeds);
-    // from here on the JS state leaves file opens to the module and reads them back for alerts
+    // from here on the JS state leaves fds to the module and reads them back for alerts
     this.rs.state.useFiles(moduleFds(() => this.cur.mod));
     this.seeds = both(seedsOf(this.rs.state), { ...forward(() => this.modSeeds) });
   }
@@ -122,11 +122,14 @@ export class WasmDetector implements SeededDetector {
     const ids: number[] = [];
     let off = 0, index = 0;
     // The JS state follows the records no rule matched, up to record `upto`: one header read for
-    // most (the module keeps file fds itself), a quick in-place update or a decode for the rest.
+    // most (the module keeps the fds itself), a quick in-place update or a decode for process records.
     const follow = (upto: number) => {
       for (; index < upto && off < end; index++) {
         const type = v.getUint16(off + HDR.type, true);
-        if (STATE_TYPES[type] && !st.applyQuick(v, off)) st.apply(decodeRecord(buf, off));
+        if (PROC_STATE_TYPES[type]) { if (!st.applyQuick(v, off)) st.apply(decodeRecord(buf, off)); }
+        // an fd record of a thread not seen before still makes it (from the header), as apply() always did:
+        // it may be an alert's parent later
+        else if (STATE_TYPES[type] && !st.state.threads.get(v.getUint32(off + HDR.tid, true))) st.apply(decodeRecord(buf, off));
         off += v.getUint32(off + HDR.len, true);
       }
     };
@@ -169,7 +172,7 @@ export class WasmDetector implements SeededDetector {
     // from the state as it is at the switch.
     const seeds = moduleSeeds(next.mod);
     mirror(this.rs.state, seeds);
-    // file fds live only in the module: they pass to the new one
+    // fds live only in the module: they pass to the new one
     this.cur.mod.copyFdsTo(next.mod);
     this.cur = next;
     this.modSeeds = seeds;

@@ -35,6 +35,10 @@ for (const n of ['open', 'openat', 'openat2', 'creat']) {
   if (e) OPEN_AT[e.id] = { fd: paramIndex(n, 'fd'), dirfd: paramIndex(n, 'dirfd'), name: paramIndex(n, 'name'), flags: paramIndex(n, 'flags'), dev: paramIndex(n, 'dev'), ino: paramIndex(n, 'ino') };
 }
 
+/** The kinds of record that change only fds (left to StateOptions.files when there is one). */
+const FD_KINDS = new Uint8Array(32);
+for (const k of [K.OPEN, K.MEMFD, K.SOCKET, K.CONNECT, K.ACCEPT, K.BIND, K.DUP, K.CLOSE, K.PIPE]) FD_KINDS[k] = 1;
+
 const O_CLOEXEC = 0o2000000;
 const O_DIRECTORY = 0o200000;
 const CLONE_THREAD = 0x10000;
@@ -46,9 +50,8 @@ const str = (v: ParamValue | undefined): string => (typeof v === 'string' ? v : 
 export interface StateOptions {
   limits?: TableLimits; users?: UserTable; containers?: ContainerTable; hostname?: string;
   /**
-   * Where file descriptors opened by open/openat/openat2/creat are kept instead of this state (the
-   * WASM filter module, which follows them anyway): such an open only clears the number here, and
-   * an fd this state lacks is looked up there.
+   * Where file descriptors are kept instead of this state (the WASM filter module, which follows
+   * them anyway): this state then follows no fd records and reads every fd from there.
    */
   files?: FdSource;
 }
@@ -84,8 +87,12 @@ export class State {
     this.hostname = opts.hostname;
   }
 
-  /** Leaves file opens to `src` from now on (StateOptions.files). */
-  useFiles(src: FdSource): void { this.files = src; }
+  /** Leaves fds to `src` from now on (StateOptions.files); what this state held goes (the source has it). */
+  useFiles(src: FdSource): void {
+    this.files = src;
+    for (const t of this.threads.map.values()) delete t.fds;
+    this.threads.clearLeaderless();
+  }
 
   /** The thread of a record, created from the record header when the table does not have it. */
   thread(rec: DecodedRecord): ThreadInfo {
@@ -111,10 +118,10 @@ export class State {
     if (v.getUint16(off + HDR.version, true) !== RECORD_VERSION || v.getUint8(off + HDR.dir) === ENTER) return false;
     const type = v.getUint16(off + HDR.type, true);
     switch (KIND[type]) {
-      case K.OPEN: return this.files ? this.openForget(v, off, OPEN_AT[type]!) : this.openQuick(v, off, OPEN_AT[type]!);
-      case K.SOCKET: return this.socketQuick(v, off);
-      case K.CONNECT: return this.connectQuick(v, off);
-      case K.CLOSE: return this.closeQuick(v, off);
+      case K.OPEN: return this.files ? !!this.knownThread(v, off) : this.openQuick(v, off, OPEN_AT[type]!);
+      case K.SOCKET: return this.files ? !!this.knownThread(v, off) : this.socketQuick(v, off);
+      case K.CONNECT: return this.files ? !!this.knownThread(v, off) : this.connectQuick(v, off);
+      case K.CLOSE: return this.files ? !!this.knownThread(v, off) : this.closeQuick(v, off);
       case K.EXIT: { const t = this.knownThread(v, off); if (t) this.exitedTid = t.tid; return !!t; }
       default: return false;
     }
@@ -155,19 +162,9 @@ export class State {
     return true;
   }
 
-  /** With `files`: an open leaves its fd to the module; an entry here with its number is stale. */
-  private openForget(v: DataView, off: number, at: NonNullable<(typeof OPEN_AT)[number]>): boolean {
-    const fd = i64ParamAt(v, off, at.fd);
-    if (fd === undefined) return false;
-    const t = this.knownThread(v, off);
-    if (!t) return false;
-    if (fd >= 0) this.threads.fdsIfAny(t)?.delete(fd);
-    return true;
-  }
-
-  /** An fd of thread t's process: this state's, else the source of file fds. */
+  /** An fd of thread t's process, from the fd source when there is one. */
   private fdOf(t: ThreadInfo, fd: number): FdInfo | undefined {
-    return this.threads.fdsIfAny(t)?.get(fd) ?? this.files?.get(t.pid, fd);
+    return this.files ? this.files.get(t.pid, fd) : this.threads.fdsIfAny(t)?.get(fd);
   }
 
   private socketQuick(v: DataView, off: number): boolean {
@@ -192,10 +189,7 @@ export class State {
   private connected(t: ThreadInfo, fd: number, tuple: ParamValue | undefined): void {
     if (!(fd >= 0) || !tuple || typeof tuple !== 'object') return;
     const tup = tuple as SockTuple;
-    const have = this.threads.fdsIfAny(t)?.get(fd);
-    // with `files`, an fd this state does not hold is the module's (a file's number reused): it changes it there
-    if (!have && this.files) return;
-    const cur = have ?? { num: fd, type: familyType(tup.family), name: '' };
+    const cur = this.threads.fds(t).get(fd) ?? { num: fd, type: familyType(tup.family), name: '' };
     applyTuple(cur, tup, false);
     this.threads.setFd(t, cur);
   }
@@ -223,12 +217,13 @@ export class State {
     }
     const kind = KIND[h.type];
     if (kind === K.NONE) return;
+    // with an fd source, fds are its business; the record's thread is still made from its header
+    if (this.files && FD_KINDS[kind]) { this.thread(rec); return; }
     const p = rec.params;
     const t = this.thread(rec);
     switch (kind) {
       case K.OPEN: case K.MEMFD: {
         if (!(int(p.fd) >= 0)) return;
-        if (this.files && kind === K.OPEN) { this.threads.fdsIfAny(t)?.delete(int(p.fd)); return; }
         this.threads.setFd(t, this.openedFd(t, h.type, p, kind === K.MEMFD));
         return;
       }
@@ -250,9 +245,7 @@ export class State {
       case K.BIND: {
         const fd = int(p.fd), addr = p.addr as SockAddr | null | undefined;
         if (!(int(p.res) >= 0) || !(fd >= 0) || !addr || typeof addr !== 'object') return;
-        const have = this.threads.fdsIfAny(t)?.get(fd);
-        if (!have && this.files) return;
-        const cur = have ?? { num: fd, type: familyType(addr.family), name: '' };
+        const cur = this.threads.fds(t).get(fd) ?? { num: fd, type: familyType(addr.family), name: '' };
         applyBind(cur, addr);
         this.threads.setFd(t, cur);
         return;
@@ -367,16 +360,11 @@ export class State {
 
   /** A process's fds as one table: this state's first, then the file source's (listed only when asked). */
   private lookup(t: ThreadInfo, closed: number): FdLookup {
-    // (`closed`: the fd a close removes, which this state has dropped and the paused module still holds)
-    const own = this.threads.fdsIfAny(t), files = this.files!;
+    // (`closed`: the fd a close removes, which the paused module still holds)
+    const files = this.files!;
     return {
-      get: (n) => own?.get(n) ?? (n === closed ? undefined : files.get(t.pid, n)),
-      values: () => {
-        const m = new Map<number, FdInfo>();
-        for (const f of files.list(t.pid)) if (f.num !== closed) m.set(f.num, f);
-        if (own) for (const f of own.values()) m.set(f.num, f);
-        return m.values();
-      },
+      get: (n) => (n === closed ? undefined : files.get(t.pid, n)),
+      values: () => files.list(t.pid).filter((f) => f.num !== closed),
     };
   }
 
@@ -389,8 +377,8 @@ export class State {
     const p = rec.params;
     let fd: FdInfo | undefined;
     const fdNum = spec?.params.some((x) => x.name === 'fd' && x.fmt === 'fd') || p.fd !== undefined ? int(p.fd) : NaN;
-    // (a close's fd is gone from this state; the module's tables still hold it while paused on the close)
-    if (fdNum >= 0) fd = this.threads.fds(t).get(fdNum) ?? (KIND[h.type] === K.CLOSE ? this.lastClosed : undefined) ?? this.files?.get(t.pid, fdNum);
+    // (with an fd source, a close's fd is read from it: the module's tables hold it while paused on the close)
+    if (fdNum >= 0) fd = this.files ? this.files.get(t.pid, fdNum) : this.threads.fds(t).get(fdNum) ?? (KIND[h.type] === K.CLOSE ? this.lastClosed : undefined);
     else if (KIND[h.type] === K.DUP && int(p.res) >= 0) fd = this.fdOf(t, int(p.res));
     // Falco names a failed open's descriptor from the path it was given (fd.name, fd.typechar)
     else if (KIND[h.type] === K.OPEN && typeof p.name === 'string') fd = this.openedFd(t, h.type, p, false);

@@ -46,6 +46,7 @@ export class ThreadTable {
     const leader = this.map.peek(t.pid);
     return leader ? leader.fds : this.leaderless.peek(t.pid);
   }
+  clearLeaderless(): void { this.leaderless.clear(); }
   /** Leaderless fd tables, by pid (for mirroring the state into a new filter module). */
   leaderlessFds(): IterableIterator<[number, Map<number, FdInfo>]> { return this.leaderless.entries(); }
   setFd(t: ThreadInfo, fd: FdInfo): void {
