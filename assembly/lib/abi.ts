@@ -2,7 +2,7 @@
 // state tables. Re-exported by every generated module; documented in assembly/README.md.
 import { mem_init, BATCH, BATCH_CAP, OUT, OUT_CAP, ARG, ARG_CAP, FD_LIST, slot_set } from './mem';
 import { fd_name_ready } from './fdname';
-import { set_host_reads } from './track';
+import { set_host_reads, set_keep_devino } from './track';
 import {
   thread_put, thread_get, thread_del, fd_put, fd_del, user_put, ctr_find,
   T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID,
@@ -181,3 +181,6 @@ export function fd_all_next(): u32 { return FD_ALL_NEXT; }
 
 /** Pause mode also stops after every record of type `ty` (on != 0), matched or not. */
 export function pause_on(ty: u32, on: bool): void { set_host_reads(ty, on); }
+
+/** Opens keep their device and inode for fd_snap (fd.dev, fd.ino in the host's outputs) when on. */
+export function keep_devino(on: bool): void { set_keep_devino(on); }

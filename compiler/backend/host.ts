@@ -4,7 +4,7 @@ export interface FilterExports {
   memory: WebAssembly.Memory;
   /** flags: 1 rule_matching first, 2 pause after each record with matches (or one the host reads: fchdir). */
   filter(off: number, len: number, firstIndex: number, flags: number): number;
-  paused(): number; resume(): void; pause_on(ty: number, on: number): void;
+  paused(): number; resume(): void; pause_on(ty: number, on: number): void; keep_devino(on: number): void;
   fd_snap(pid: number, fd: number): number;
   fd_load(pid: number, fd: number): number;
   proc_fds(pid: number): number;

@@ -90,7 +90,14 @@ test('swap: new rules from the next feed on, the module seeded from the state ke
 });
 
 test('swap: fds, which only the module keeps, pass to the new module', async () => {
-  const d = await WasmDetector.create(rules);
+  // (rules printing fd.dev/fd.ino before and after: a module keeps an open's device and inode only then)
+  const d = await WasmDetector.create(rulesFrom(`
+- rule: inode of passwd
+  desc: d
+  condition: evt.type = read and fd.name = /etc/passwd
+  output: "%fd.ino %fd.dev"
+  priority: ERROR
+`));
   d.seeds.thread({ ...bash });
   const h = { tid: 100, pid: 100, ppid: 1, uid: 1000, gid: 1000, comm: 'bash', containerId: 'host' };
   d.feed(rec('openat', { ...h, ts: 1n }, { fd: 5, dirfd: -100, name: 'notes.txt', flags: 1, mode: 0, dev: 7, ino: 42 }), () => {});

@@ -67,6 +67,8 @@ async function load(rules: CompiledRules): Promise<Loaded> {
   }
   // the interpreter reads fds through the module as well: stop where it evaluates
   restTypes.forEach((on, id) => { if (on) mod.x.pause_on(id, 1); });
+  // an open's device and inode cost the module time; kept only when an output or an interpreted rule reads them
+  if (left.length || rules.rules.some((r) => r.outputFields.some((f) => f.field === 'fd.dev' || f.field === 'fd.ino'))) mod.x.keep_devino(1);
   return { rules, mod, rest, restTypes, interpreted: left.length, interest: [...ids].sort((a, b) => a - b) };
 }
 
