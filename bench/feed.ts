@@ -39,12 +39,12 @@ const { chunks, records } = runs(N);
 
 async function detector(make: boolean): Promise<{ secs: number; alerts: number }> {
   const d = await WasmDetector.create(rules);
-  let alerts = 0, chars = 1;
+  let alerts = 0, chars = 0;
   const t0 = process.hrtime.bigint();
-  if (make) chars = 0;
   for (const c of chunks) d.feed(c, make ? (m) => { chars += makeAlert(m.rule, m.timeNs, 'bench', m.resolve).output.length; alerts++; } : () => { alerts++; });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (chars === 0 && alerts > 0) throw new Error('empty alerts');
+  // (the output lengths are summed so the alerts are really made; an empty sum would mean they were not)
+  if (make && alerts > 0 && chars === 0) throw new Error('alerts made without output');
   return { secs, alerts };
 }
 

@@ -118,8 +118,7 @@ export function container_set(idLen: i32, which: i32, len: i32): bool {
 // The host names an alert's fd from these rather than keeping its own copy of every open: the
 // module follows every record anyway, and the host asks only for the events that matched.
 const SN_HAS: usize = 32, SN_NAME: usize = 36, SN_RAW: usize = 294;
-/** Bytes of one fd snapshot at arg_ptr(). */
-export const FD_SNAP_SIZE: i32 = 552;
+// (552 bytes in all: compiler/backend/host.ts's SNAP reads this layout)
 
 /** Writes fd `fd` of process `pid` to arg_ptr() (layout in the README); false when the table lacks it. */
 export function fd_snap(pid: u32, fd: i32): bool {

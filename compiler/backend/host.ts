@@ -49,6 +49,8 @@ export const CONTAINER_FIELD = { name: 0, 'image.repository': 1, image: 2, 'k8s.
 
 const te = new TextEncoder();
 const td = new TextDecoder();
+/** fd_snap's layout at arg_ptr() (assembly/lib/abi.ts, assembly/README.md "Reading fds"). */
+const SNAP = { size: 552, has: 32, name: 36, raw: 294 } as const;
 
 export class RecordStreamError extends Error {
   constructor(readonly offset: number) { super(`bad record at offset ${offset}`); }
@@ -150,17 +152,17 @@ export class FilterModule {
   fdSnap(pid: number, fd: number): FdSnap | undefined {
     if (!(fd >= 0 && fd <= 0x7fffffff) || !this.x.fd_snap(pid, fd)) return undefined;
     const a = this.x.arg_ptr();
-    const u8 = this.u8(), v = new DataView(u8.buffer, a, 552);
-    const has = u8[a + 32];
+    const u8 = this.u8(), v = new DataView(u8.buffer, a, SNAP.size);
+    const has = u8[a + SNAP.has];
     const str = (at: number) => td.decode(u8.subarray(a + at + 2, a + at + 2 + v.getUint16(at, true)));
     const s: FdSnap = {
       typechar: u8[a], l4: u8[a + 1], server: u8[a + 2] !== 0, connected: u8[a + 3] !== 0,
       sport: v.getUint16(8, true), dport: v.getUint16(10, true), sip: u8.slice(a + 12, a + 16), dip: u8.slice(a + 16, a + 20),
-      name: str(36), raw: str(294),
+      name: str(SNAP.name), raw: str(SNAP.raw),
     };
     if (has & 1) s.flags = v.getUint32(4, true);
     if (has & 2) s.dev = v.getUint32(20, true);
-    if (has & 4) { const ino = v.getBigUint64(24, true); s.ino = Number(ino); }
+    if (has & 4) s.ino = Number(v.getBigUint64(24, true));
     return s;
   }
 
@@ -183,7 +185,7 @@ export class FilterModule {
       for (let i = 0; i < n; i++) {
         const pid = pairs[2 * i], fd = pairs[2 * i + 1];
         if (!this.x.fd_snap(pid, fd)) continue;
-        to.u8().set(this.u8().subarray(this.x.arg_ptr(), this.x.arg_ptr() + 552), to.x.arg_ptr());
+        to.u8().set(this.u8().subarray(this.x.arg_ptr(), this.x.arg_ptr() + SNAP.size), to.x.arg_ptr());
         if (to.x.fd_load(pid, fd)) copied++;
       }
       from = next;

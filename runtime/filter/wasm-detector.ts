@@ -79,17 +79,10 @@ export class WasmDetector implements SeededDetector {
   readonly seeds: StateSeeds;
   private readonly first: boolean;
   private num = 0;
-  // Matches of one feed: (record index, rule id) pairs, grown on demand, reused across calls.
-  private mIdx = new Uint32Array(1024);
-  private mRule = new Uint32Array(1024);
-  private mLen = 0;
-  private readonly push = (index: number, rule: number) => {
-    if (this.mLen === this.mIdx.length) {
-      const i = new Uint32Array(this.mLen * 2), r = new Uint32Array(this.mLen * 2);
-      i.set(this.mIdx); r.set(this.mRule); this.mIdx = i; this.mRule = r;
-    }
-    this.mIdx[this.mLen] = index; this.mRule[this.mLen++] = rule;
-  };
+  // Rule ids the module matched since its last pause: in pause mode they all belong to the record
+  // it paused on, so the index it reports with them is not kept. Reused across calls.
+  private readonly matched: number[] = [];
+  private readonly push = (_index: number, rule: number) => { this.matched.push(rule); };
 
   private constructor(loaded: Loaded, opts: DetectorOptions) {
     this.cur = loaded;
@@ -121,7 +114,7 @@ export class WasmDetector implements SeededDetector {
     const base = this.num;
     const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const st = this.rs;
-    const ids: number[] = [];
+    const ids = this.matched;
     let off = 0, index = 0;
     // The JS state follows the records no rule matched, up to record `upto`: one header read for
     // most (the module keeps the fds itself), a quick in-place update or a decode for process records.
@@ -143,9 +136,6 @@ export class WasmDetector implements SeededDetector {
       const type = v.getUint16(off + HDR.type, true);
       const rec = decodeRecord(buf, off);
       st.apply(rec);
-      ids.length = 0;
-      for (let m = 0; m < this.mLen; m++) if (this.mIdx[m] === at) ids.push(this.mRule[m]);
-      this.mLen = 0;
       let ev;
       if (rest && restTypes[type] && rec.header.dir !== 0) {
         ev = st.event(rec, base + index + 1);
@@ -159,9 +149,10 @@ export class WasmDetector implements SeededDetector {
         const resolve = resolverFor('syscall', ev);
         for (const id of ids) onMatch({ rule: rules.infos.get(id)!, timeNs: rec.header.ts, resolve });
       }
+      ids.length = 0;
       off += rec.header.len; index++;
     };
-    this.mLen = 0;
+    ids.length = 0;
     mod.run(end === buf.length ? buf : buf.subarray(0, end), this.push, { first: this.first, firstIndex: 0, onPause });
     follow(Infinity);
     this.num = base + index;

@@ -47,14 +47,7 @@ const ENTER = 0, EXIT_DIR = 1;
 const int = (v: ParamValue | undefined): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN);
 const str = (v: ParamValue | undefined): string => (typeof v === 'string' ? v : '');
 
-export interface StateOptions {
-  limits?: TableLimits; users?: UserTable; containers?: ContainerTable; hostname?: string;
-  /**
-   * Where file descriptors are kept instead of this state (the WASM filter module, which follows
-   * them anyway): this state then follows no fd records and reads every fd from there.
-   */
-  files?: FdSource;
-}
+export interface StateOptions { limits?: TableLimits; users?: UserTable; containers?: ContainerTable; hostname?: string }
 
 /** Fds kept outside the JS state, read when an event needs them. */
 export interface FdSource {
@@ -80,14 +73,16 @@ export class State {
   private files: FdSource | undefined;
 
   constructor(opts: StateOptions = {}) {
-    this.files = opts.files;
     this.threads = new ThreadTable(opts.limits ?? DEFAULT_LIMITS);
     this.users = opts.users ?? new UserTable();
     this.containers = opts.containers ?? new ContainerTable();
     this.hostname = opts.hostname;
   }
 
-  /** Leaves fds to `src` from now on (StateOptions.files); what this state held goes (the source has it). */
+  /**
+   * Leaves fds to `src` (the WASM filter module, which follows them anyway) from now on: this state
+   * follows no fd records and reads every fd from there; what it held goes (the source has it).
+   */
   useFiles(src: FdSource): void {
     this.files = src;
     for (const t of this.threads.map.values()) delete t.fds;
@@ -117,11 +112,13 @@ export class State {
   applyQuick(v: DataView, off: number): boolean {
     if (v.getUint16(off + HDR.version, true) !== RECORD_VERSION || v.getUint8(off + HDR.dir) === ENTER) return false;
     const type = v.getUint16(off + HDR.type, true);
+    // with an fd source, an fd record only needs its thread known (apply() makes it otherwise)
+    if (this.files && FD_KINDS[KIND[type]]) return !!this.knownThread(v, off);
     switch (KIND[type]) {
-      case K.OPEN: return this.files ? !!this.knownThread(v, off) : this.openQuick(v, off, OPEN_AT[type]!);
-      case K.SOCKET: return this.files ? !!this.knownThread(v, off) : this.socketQuick(v, off);
-      case K.CONNECT: return this.files ? !!this.knownThread(v, off) : this.connectQuick(v, off);
-      case K.CLOSE: return this.files ? !!this.knownThread(v, off) : this.closeQuick(v, off);
+      case K.OPEN: return this.openQuick(v, off, OPEN_AT[type]!);
+      case K.SOCKET: return this.socketQuick(v, off);
+      case K.CONNECT: return this.connectQuick(v, off);
+      case K.CLOSE: return this.closeQuick(v, off);
       case K.EXIT: { const t = this.knownThread(v, off); if (t) this.exitedTid = t.tid; return !!t; }
       default: return false;
     }
@@ -358,7 +355,7 @@ export class State {
     return info;
   }
 
-  /** A process's fds as one table: this state's first, then the file source's (listed only when asked). */
+  /** A process's fds as the fd source holds them (listed only when asked). */
   private lookup(t: ThreadInfo, closed: number): FdLookup {
     // (`closed`: the fd a close removes, which the paused module still holds)
     const files = this.files!;
@@ -377,8 +374,8 @@ export class State {
     const p = rec.params;
     let fd: FdInfo | undefined;
     const fdNum = spec?.params.some((x) => x.name === 'fd' && x.fmt === 'fd') || p.fd !== undefined ? int(p.fd) : NaN;
-    // (with an fd source, a close's fd is read from it: the module's tables hold it while paused on the close)
-    if (fdNum >= 0) fd = this.files ? this.files.get(t.pid, fdNum) : this.threads.fds(t).get(fdNum) ?? (KIND[h.type] === K.CLOSE ? this.lastClosed : undefined);
+    // (a close's fd: this state dropped it and kept it aside; an fd source still holds it, paused on the close)
+    if (fdNum >= 0) fd = this.fdOf(t, fdNum) ?? (KIND[h.type] === K.CLOSE ? this.lastClosed : undefined);
     else if (KIND[h.type] === K.DUP && int(p.res) >= 0) fd = this.fdOf(t, int(p.res));
     // Falco names a failed open's descriptor from the path it was given (fd.name, fd.typechar)
     else if (KIND[h.type] === K.OPEN && typeof p.name === 'string') fd = this.openedFd(t, h.type, p, false);
