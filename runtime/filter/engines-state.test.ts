@@ -49,10 +49,11 @@ const PROBES: Array<[string, string]> = [
   ['v6 io', 'evt.type in (read, write, close) and fd.type = ipv6'],
 ];
 // Every match prints the event's fd whole, its process's fd types and a dirfd-relative path: the
-// WASM detector reads fds back from the module, the interpreter from the JS state.
+// WASM detector reads fds back from the module, the interpreter from the JS state. The ancestors
+// printed are linked three deep by the WASM detector (what its outputs read), 32 by the interpreter.
 const OUTPUT = '%proc.name %proc.cwd %fd.num %fd.name %fd.nameraw %fd.type %fd.typechar %fd.directory %fd.filename %fd.l4proto '
   + '%fd.connected %fd.is_server %fd.cip %fd.sip %fd.lip %fd.rip %fd.cport %fd.sport %fd.lport %fd.rport %fd.dev %fd.ino %fd.types '
-  + '%fs.path.name %evt.is_open_create';
+  + '%fs.path.name %evt.is_open_create %proc.pname %proc.aname[2] %proc.aname[3]';
 const RULES = rulesFrom(PROBES.map(([name, cond]) => `
 - rule: ${name}
   desc: probe

@@ -99,6 +99,7 @@ test('swap: fds, which only the module keeps, pass to the new module', async () 
   priority: ERROR
 `));
   d.seeds.thread({ ...bash });
+  d.seeds.thread({ ...bash, tid: 1, pid: 1, ppid: 0, comm: 'init' });
   const h = { tid: 100, pid: 100, ppid: 1, uid: 1000, gid: 1000, comm: 'bash', containerId: 'host' };
   d.feed(rec('openat', { ...h, ts: 1n }, { fd: 5, dirfd: -100, name: 'notes.txt', flags: 1, mode: 0, dev: 7, ino: 42 }), () => {});
   // the JS state left the open to the module: nothing of fd 5 is kept in JS
@@ -107,13 +108,14 @@ test('swap: fds, which only the module keeps, pass to the new module', async () 
 - rule: write to notes
   desc: d
   condition: evt.type = write and fd.name = /home/u/notes.txt
-  output: "%fd.name %fd.nameraw %fd.typechar %fd.ino %fd.dev"
+  output: "%fd.name %fd.nameraw %fd.typechar %fd.ino %fd.dev %proc.pname"
   priority: ERROR
 `));
   const got: string[] = [];
   d.feed(rec('write', { ...h, ts: 2n }, { res: 1, data: 'x', fd: 5, size: 1 }), (m) => got.push(alertOf(m)));
   assert.equal(got.length, 1);
-  assert.match(got[0], /^write to notes\|\/home\/u\/notes\.txt notes\.txt f 42 7\|/);
+  // (the parent too: the first rules read no ancestor, the new ones one)
+  assert.match(got[0], /^write to notes\|\/home\/u\/notes\.txt notes\.txt f 42 7 init\|/);
 });
 
 test('a thread first seen on an fd record is known to the JS state: it names the parent of a later alert', async () => {

@@ -23,6 +23,8 @@ import { PROC_STATE_TYPES, STATE_TYPES } from './state-types.js';
 import { wholeRecordsEnd } from './walk.js';
 import { moduleFds } from './module-fds.js';
 import { EVENTS_BY_NAME } from '../../schema/events.js';
+import { ancestorsRead } from '../../compiler/fields/syscall-proc.js';
+import { refsOf } from '../../compiler/ir/build.js';
 
 const FCHDIR = EVENTS_BY_NAME.get('fchdir')!.id;
 
@@ -34,6 +36,8 @@ interface Loaded {
   restTypes: Uint8Array;
   interpreted: number;
   interest: number[];
+  /** Ancestor levels the JS side reads: the outputs' fields and the interpreted rules'. */
+  depth: number;
 }
 
 // One build per rule set object: a test or a bench that makes several detectors over the same rules
@@ -69,7 +73,9 @@ async function load(rules: CompiledRules): Promise<Loaded> {
   restTypes.forEach((on, id) => { if (on) mod.x.pause_on(id, 1); });
   // an open's device and inode cost the module time; kept only when an output or an interpreted rule reads them
   if (left.length || rules.rules.some((r) => r.outputFields.some((f) => f.field === 'fd.dev' || f.field === 'fd.ino'))) mod.x.keep_devino(1);
-  return { rules, mod, rest, restTypes, interpreted: left.length, interest: [...ids].sort((a, b) => a - b) };
+  const read = [...rules.rules.flatMap((r) => r.outputFields), ...left.flatMap((r) => refsOf(r.condition))];
+  const depth = read.reduce((d, f) => Math.max(d, ancestorsRead(f)), 0);
+  return { rules, mod, rest, restTypes, interpreted: left.length, interest: [...ids].sort((a, b) => a - b), depth };
 }
 
 export class WasmDetector implements SeededDetector {
@@ -89,6 +95,7 @@ export class WasmDetector implements SeededDetector {
     this.rs = new RecordState(opts.state);
     this.first = opts.ruleMatching === 'first';
     this.modSeeds = moduleSeeds(loaded.mod);
+    this.rs.state.ancestorDepth = loaded.depth;
     // whatever the caller seeded into the JS state beforehand (a /proc scan) goes to the module too
     mirror(this.rs.state, this.modSeeds);
     // from here on the JS state leaves fds to the module and reads them back for alerts
@@ -169,6 +176,7 @@ export class WasmDetector implements SeededDetector {
     this.cur.mod.copyFdsTo(next.mod);
     this.cur = next;
     this.modSeeds = seeds;
+    this.rs.state.ancestorDepth = next.depth;
   }
 }
 

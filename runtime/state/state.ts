@@ -10,6 +10,7 @@ import { applyBind, applyTuple, familyType, resolvePath } from './fd-names.js';
 import { blankThread, DEFAULT_LIMITS, ThreadTable, type TableLimits } from './threads.js';
 import { oldestKey } from './bounded-map.js';
 import { UserTable } from './users.js';
+import { ANCESTORS_ALL } from '../../compiler/fields/syscall-proc.js';
 
 const enum K { NONE, OPEN, SOCKET, CONNECT, ACCEPT, BIND, DUP, CLOSE, CLONE, EXEC, EXIT, CHDIR, FCHDIR, SETUID, SETGID, MEMFD, PIPE }
 const KIND = new Uint8Array(1024);
@@ -71,6 +72,8 @@ export class State {
   private readonly credsUnknown = new WeakSet<ThreadInfo>();
   private lastClosed: FdInfo | undefined;
   private files: FdSource | undefined;
+  /** Ancestor levels toEvent links: as deep as the fields read from its events go (ancestorsRead). */
+  ancestorDepth = ANCESTORS_ALL;
 
   constructor(opts: StateOptions = {}) {
     this.threads = new ThreadTable(opts.limits ?? DEFAULT_LIMITS);
@@ -370,7 +373,7 @@ export class State {
     const h = rec.header;
     const spec = EVENTS_BY_ID.get(h.type);
     const t = this.threads.get(h.tid) ?? this.thread(rec);
-    this.threads.linkAncestors(t);
+    this.threads.linkAncestors(t, this.ancestorDepth);
     const p = rec.params;
     let fd: FdInfo | undefined;
     const fdNum = spec?.params.some((x) => x.name === 'fd' && x.fmt === 'fd') || p.fd !== undefined ? int(p.fd) : NaN;

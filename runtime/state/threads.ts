@@ -2,6 +2,7 @@
 // the fd table of its main thread (tid == pid), as they do in the kernel.
 import type { FdInfo, ThreadInfo } from '../../schema/model.js';
 import { BoundedMap, oldestKey } from './bounded-map.js';
+import { ANCESTORS_ALL } from '../../compiler/fields/syscall-proc.js';
 
 export interface TableLimits { threads: number; fdsPerProcess: number }
 export const DEFAULT_LIMITS: TableLimits = { threads: 131072, fdsPerProcess: 4096 };
@@ -61,8 +62,11 @@ export class ThreadTable {
     if (t.ppid <= 0 || t.ppid === t.pid) return undefined;
     return this.map.peek(t.ppid);
   }
-  /** Links `parent` pointers up to `depth` levels so field extraction can walk ancestors. */
-  linkAncestors(t: ThreadInfo, depth = 32): void {
+  /**
+   * Links `parent` pointers up to `depth` levels so field extraction can walk ancestors; the last
+   * one linked gets none, so no field reads past `depth` into a stale chain.
+   */
+  linkAncestors(t: ThreadInfo, depth = ANCESTORS_ALL): void {
     let cur: ThreadInfo = t;
     for (let i = 0; i < depth; i++) {
       const p = this.parentOf(cur);

@@ -7,6 +7,7 @@ import type { ParamValue } from '../../../schema/model.js';
 import { decodeRecord, encodeRecord, type DecodedRecord } from '../../../runtime/decode/record.js';
 import { State } from '../../../runtime/state/state.js';
 import { ancestor } from '../../../runtime/state/threads.js';
+import { ANCESTORS_ALL, ancestorsRead } from '../../../compiler/fields/syscall-proc.js';
 import { BoundedMap } from '../../../runtime/state/bounded-map.js';
 import { containerIdOfCgroup } from '../../../runtime/state/containers.js';
 
@@ -37,6 +38,32 @@ test('ancestors: pname/aname[N] walk the clone tree', () => {
   assert.equal(ancestor(e.thread, 3)?.comm, 'init');
   assert.equal(ancestor(e.thread, 4), undefined);
   assert.equal(e.fd?.name, '/home/u/notes.txt', 'relative path resolved against the cwd');
+});
+
+test('ancestorDepth: the chain is linked as deep as asked and cut there, stale links included', () => {
+  const s = new State();
+  tree(s);
+  // a full walk first leaves init linked as bash's parent
+  step(s, rec('open', 300, { fd: 3, name: 'a', flags: 0 }));
+  s.ancestorDepth = 2;
+  const e = step(s, rec('open', 300, { fd: 4, name: 'b', flags: 0 }));
+  assert.equal(ancestor(e.thread, 2)?.comm, 'bash');
+  assert.equal(ancestor(e.thread, 3), undefined, 'no walk past the depth reaches the link an earlier event left');
+  s.ancestorDepth = 0;
+  assert.equal(step(s, rec('open', 300, { fd: 5, name: 'c', flags: 0 })).thread.parent, undefined);
+});
+
+test('ancestorsRead: the levels each field walks through ThreadInfo.parent', () => {
+  const idx = (value: number) => ({ kind: 'index' as const, value });
+  assert.equal(ancestorsRead({ field: 'proc.name' }), 0);
+  assert.equal(ancestorsRead({ field: 'proc.ppid' }), 0, "the thread's own ppid, not the parent's entry");
+  assert.equal(ancestorsRead({ field: 'proc.pname' }), 1);
+  assert.equal(ancestorsRead({ field: 'proc.pcmdline' }), 1);
+  assert.equal(ancestorsRead({ field: 'proc.aname', arg: idx(4) }), 4);
+  assert.equal(ancestorsRead({ field: 'proc.acmdline', arg: idx(2) }), 2);
+  assert.equal(ancestorsRead({ field: 'proc.aname' }), ANCESTORS_ALL, 'every ancestor');
+  assert.equal(ancestorsRead({ field: 'proc.sname' }), ANCESTORS_ALL, 'the session leader is searched for');
+  assert.equal(ancestorsRead({ field: 'proc.apid', arg: idx(500) }), ANCESTORS_ALL);
 });
 
 test('a thread (CLONE_THREAD) shares its process fds and parent', () => {
