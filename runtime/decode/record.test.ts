@@ -40,3 +40,20 @@ test('a stream of records iterates, and damage names the offset', () => {
   const ver = buf.slice(); ver[0] = 99;
   assert.throws(() => decodeRecord(ver, 0), /offset 0: format version 99/);
 });
+
+test('64-bit parameters: numbers while they are safe integers, BigInts past that', () => {
+  const u = (x: bigint) => decodeRecord(encodeRecord({ type: EVT.execve }, { res: 0, cap_permitted: x }), 0).params.cap_permitted;
+  assert.equal(u(0n), 0);
+  assert.equal(u(2n ** 32n + 5n), 2 ** 32 + 5);
+  assert.equal(u(2n ** 53n - 1n), Number.MAX_SAFE_INTEGER);
+  assert.equal(u(2n ** 53n), 2n ** 53n);
+  assert.equal(u(2n ** 64n - 1n), 2n ** 64n - 1n);
+  const i = (x: bigint) => decodeRecord(encodeRecord({ type: EVT.connect }, { res: x, fd: 3 }), 0).params.res;
+  assert.equal(i(-1n), -1);
+  assert.equal(i(-(2n ** 32n) - 7n), -(2 ** 32) - 7);
+  assert.equal(i(-(2n ** 53n) + 1n), Number.MIN_SAFE_INTEGER);
+  assert.equal(i(-(2n ** 53n)), -(2n ** 53n));
+  assert.equal(i(-(2n ** 63n)), -(2n ** 63n));
+  assert.equal(i(2n ** 53n - 1n), Number.MAX_SAFE_INTEGER);
+  assert.equal(i(2n ** 53n), 2n ** 53n);
+});

@@ -111,6 +111,7 @@ function decodeTuple(b: Uint8Array, o: number, n: number, at: number): SockTuple
   return { family };
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER), MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const FIXED: Record<number, number> = { [PT.u8]: 1, [PT.u16]: 2, [PT.u32]: 4, [PT.u64]: 8, [PT.i32]: 4, [PT.i64]: 8 };
 
 function decodeValue(spec: ParamSpec, b: Uint8Array, v: DataView, o: number, n: number, at: number): ParamValue {
@@ -122,8 +123,14 @@ function decodeValue(spec: ParamSpec, b: Uint8Array, v: DataView, o: number, n: 
     case PT.u16: return v.getUint16(o, true);
     case PT.u32: return v.getUint32(o, true);
     case PT.i32: return v.getInt32(o, true);
-    case PT.u64: { const x = v.getBigUint64(o, true); return x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x; }
-    case PT.i64: { const x = v.getBigInt64(o, true); return x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x; }
+    // 64-bit values within 2^53 are numbers; read as two halves, so those make no BigInt at all
+    case PT.u64: { const hi = v.getUint32(o + 4, true); return hi < 0x200000 ? hi * 4294967296 + v.getUint32(o, true) : v.getBigUint64(o, true); }
+    case PT.i64: {
+      const hi = v.getInt32(o + 4, true);
+      if (hi > -0x200000 && hi < 0x200000) return hi * 4294967296 + v.getUint32(o, true);
+      const x = v.getBigInt64(o, true);
+      return x >= MIN_SAFE && x <= MAX_SAFE ? Number(x) : x;
+    }
     case PT.str: return text(b, o, o + n);
     case PT.strlist: return n === 0 ? [] : text(b, o, o + n).split('\0');
     case PT.bytes: return b.subarray(o, o + n);
