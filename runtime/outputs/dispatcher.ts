@@ -160,14 +160,16 @@ export class Dispatcher {
         if (fromSpool) { this.spoolMode = false; continue; }
         return;
       }
-      if (this.delivered.has(item.id)) { this.consume(item, fromSpool); continue; }
+      if (this.spool && this.delivered.has(item.id)) { this.consume(item, fromSpool); continue; }
       // A sink that writes several alerts at once (one write for many lines) takes what the memory
       // queue holds, in order; the spool is read one record at a time.
       const batch = !fromSpool && this.sink.sendMany && this.mem.length > 1 ? this.takeBatch() : undefined;
       try {
         if (batch) await this.sink.sendMany!(batch, this.abort.signal);
         else await this.sink.send(item, this.abort.signal);
-        for (const a of batch ?? [item]) this.markDelivered(a.id);
+        // Only a spool hands an alert over twice (one delivered as it spilled, or before a crash
+        // let the spool's ack be lost): without one, remembering ids would cost each alert for nothing.
+        if (this.spool) for (const a of batch ?? [item]) this.markDelivered(a.id);
         this.stats.delivered += batch ? batch.length : 1;
         this.failingSince = undefined;
         this.attempt = 0;
@@ -203,7 +205,8 @@ export class Dispatcher {
   private takeBatch(): Alert[] {
     const n = Math.min(this.mem.length, MAX_BATCH);
     let k = 1;
-    while (k < n && !this.delivered.has(this.mem[k].id)) k++;
+    if (!this.spool) k = n;
+    else while (k < n && !this.delivered.has(this.mem[k].id)) k++;
     return this.mem.slice(0, k);
   }
 
