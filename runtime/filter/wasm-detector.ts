@@ -25,6 +25,7 @@ import { moduleFds } from './module-fds.js';
 import { EVENTS_BY_NAME } from '../../schema/events.js';
 import { ancestorsRead } from '../../compiler/fields/syscall-proc.js';
 import { refsOf } from '../../compiler/ir/build.js';
+import type { FieldRef } from '../../compiler/ir/types.js';
 
 const FCHDIR = EVENTS_BY_NAME.get('fchdir')!.id;
 
@@ -36,8 +37,12 @@ interface Loaded {
   restTypes: Uint8Array;
   interpreted: number;
   interest: number[];
-  /** Ancestor levels the JS side reads: the outputs' fields and the interpreted rules'. */
-  depth: number;
+  /**
+   * Ancestor levels an alert's Event is linked to, by rule id: as deep as that rule's output reads.
+   * A record the interpreter evaluates is linked to `fullDepth` (its rules' conditions and every output).
+   */
+  depthOf: Uint8Array;
+  fullDepth: number;
 }
 
 // One build per rule set object: a test or a bench that makes several detectors over the same rules
@@ -73,9 +78,11 @@ async function load(rules: CompiledRules): Promise<Loaded> {
   restTypes.forEach((on, id) => { if (on) mod.x.pause_on(id, 1); });
   // an open's device and inode cost the module time; kept only when an output or an interpreted rule reads them
   if (left.length || rules.rules.some((r) => r.outputFields.some((f) => f.field === 'fd.dev' || f.field === 'fd.ino'))) mod.x.keep_devino(1);
-  const read = [...rules.rules.flatMap((r) => r.outputFields), ...left.flatMap((r) => refsOf(r.condition))];
-  const depth = read.reduce((d, f) => Math.max(d, ancestorsRead(f)), 0);
-  return { rules, mod, rest, restTypes, interpreted: left.length, interest: [...ids].sort((a, b) => a - b), depth };
+  const deepest = (fs: readonly FieldRef[]) => fs.reduce((d, f) => Math.max(d, ancestorsRead(f)), 0);
+  const depthOf = new Uint8Array(rules.rules.reduce((n, r) => Math.max(n, r.id + 1), 0));
+  for (const r of rules.rules) depthOf[r.id] = deepest(r.outputFields);
+  const fullDepth = Math.max(deepest(left.flatMap((r) => refsOf(r.condition))), ...depthOf);
+  return { rules, mod, rest, restTypes, interpreted: left.length, interest: [...ids].sort((a, b) => a - b), depthOf, fullDepth };
 }
 
 export class WasmDetector implements SeededDetector {
@@ -95,7 +102,6 @@ export class WasmDetector implements SeededDetector {
     this.rs = new RecordState(opts.state);
     this.first = opts.ruleMatching === 'first';
     this.modSeeds = moduleSeeds(loaded.mod);
-    this.rs.state.ancestorDepth = loaded.depth;
     // whatever the caller seeded into the JS state beforehand (a /proc scan) goes to the module too
     mirror(this.rs.state, this.modSeeds);
     // from here on the JS state leaves fds to the module and reads them back for alerts
@@ -117,7 +123,7 @@ export class WasmDetector implements SeededDetector {
   feed(buf: Uint8Array, onMatch: (m: Match) => void): number {
     const end = wholeRecordsEnd(buf);
     if (end === 0) return 0;
-    const { mod, rules, rest, restTypes } = this.cur;
+    const { mod, rules, rest, restTypes, depthOf, fullDepth } = this.cur;
     const base = this.num;
     const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const st = this.rs;
@@ -145,6 +151,7 @@ export class WasmDetector implements SeededDetector {
       st.apply(rec);
       let ev;
       if (rest && restTypes[type] && rec.header.dir !== 0) {
+        st.state.ancestorDepth = fullDepth;
         ev = st.event(rec, base + index + 1);
         const get = getterFor(fieldTable('syscall')!, ev);
         for (const r of rest('syscall', EVENT_SPECS[type]!.name)) if (evaluate(r.condition, get)) ids.push(r.id);
@@ -152,7 +159,14 @@ export class WasmDetector implements SeededDetector {
         if (this.first && ids.length > 1) ids.length = 1;
       }
       if (ids.length) {
-        ev ??= st.event(rec, base + index + 1);
+        if (!ev) {
+          // linked as deep as the matched rules' outputs read (most print the parent, a few the 7th
+          // ancestor, one the session leader): a 32-level walk per alert was a tenth of the Event's cost
+          let depth = 0;
+          for (const id of ids) if (depthOf[id] > depth) depth = depthOf[id];
+          st.state.ancestorDepth = depth;
+          ev = st.event(rec, base + index + 1);
+        }
         const resolve = resolverFor('syscall', ev);
         for (const id of ids) onMatch({ rule: rules.infos.get(id)!, timeNs: rec.header.ts, resolve });
       }
@@ -176,7 +190,6 @@ export class WasmDetector implements SeededDetector {
     this.cur.mod.copyFdsTo(next.mod);
     this.cur = next;
     this.modSeeds = seeds;
-    this.rs.state.ancestorDepth = next.depth;
   }
 }
 

@@ -36,6 +36,10 @@ for (const n of ['open', 'openat', 'openat2', 'creat']) {
   if (e) OPEN_AT[e.id] = { fd: paramIndex(n, 'fd'), dirfd: paramIndex(n, 'dirfd'), name: paramIndex(n, 'name'), flags: paramIndex(n, 'flags'), dev: paramIndex(n, 'dev'), ino: paramIndex(n, 'ino') };
 }
 
+/** Event types with an `fd` parameter that names a descriptor (the event's fd.* fields read it). */
+const HAS_FD_PARAM = new Uint8Array(65536);
+for (const e of EVENTS_BY_ID.values()) if (e.params.some((x) => x.name === 'fd' && x.fmt === 'fd')) HAS_FD_PARAM[e.id] = 1;
+
 /** The kinds of record that change only fds (left to StateOptions.files when there is one). */
 const FD_KINDS = new Uint8Array(32);
 for (const k of [K.OPEN, K.MEMFD, K.SOCKET, K.CONNECT, K.ACCEPT, K.BIND, K.DUP, K.CLOSE, K.PIPE]) FD_KINDS[k] = 1;
@@ -333,9 +337,10 @@ export class State {
     if (p.cap_permitted != null) { t.capPermitted = BigInt(p.cap_permitted as number); t.capEffective = BigInt((p.cap_effective ?? 0) as number); t.capInheritable = BigInt((p.cap_inheritable ?? 0) as number); }
     const fl = int(p.flags);
     if (fl >= 0) { t.exeWritable = (fl & 1) !== 0; t.exeUpperLayer = (fl & 2) !== 0; t.exeFromMemfd = (fl & 4) !== 0; t.exeLowerLayer = (fl & 8) !== 0; }
-    // The new image keeps only the descriptors not marked close-on-exec.
-    const fds = this.threads.fds(t);
-    for (const [n, fd] of fds) if (fd.openFlags !== undefined && (fd.openFlags & O_CLOEXEC) !== 0) fds.delete(n);
+    // The new image keeps only the descriptors not marked close-on-exec (an fd source drops its own:
+    // asking for the table here would make an empty one per exec).
+    const fds = this.files ? undefined : this.threads.fdsIfAny(t);
+    if (fds) for (const [n, fd] of fds) if (fd.openFlags !== undefined && (fd.openFlags & O_CLOEXEC) !== 0) fds.delete(n);
   }
 
   /** The descriptor an open-family record creates (for a failed open, what Falco still shows of it). */
@@ -376,7 +381,7 @@ export class State {
     this.threads.linkAncestors(t, this.ancestorDepth);
     const p = rec.params;
     let fd: FdInfo | undefined;
-    const fdNum = spec?.params.some((x) => x.name === 'fd' && x.fmt === 'fd') || p.fd !== undefined ? int(p.fd) : NaN;
+    const fdNum = HAS_FD_PARAM[h.type] || p.fd !== undefined ? int(p.fd) : NaN;
     // (a close's fd: this state dropped it and kept it aside; an fd source still holds it, paused on the close)
     if (fdNum >= 0) fd = this.fdOf(t, fdNum) ?? (KIND[h.type] === K.CLOSE ? this.lastClosed : undefined);
     else if (KIND[h.type] === K.DUP && int(p.res) >= 0) fd = this.fdOf(t, int(p.res));
