@@ -5,13 +5,16 @@
 // JS side costs per event: following process records, and per alert the decode, Event and output
 // (a third run counts the matches without making alerts). Trials alternate; minima are reported.
 //   npx tsx bench/feed.ts [--events N] [--trials K] [RULES.yaml...]   (default 1M events, 3 trials, stable + incubating)
+// It measures from a bundle, as the agent runs (bench/bundled.ts).
 import { parseArgs } from 'node:util';
+import { asBundle } from './bundled.js';
 import { FilterModule } from '../compiler/backend/host.js';
 import { makeAlert } from '../runtime/alerts/alert.js';
 import { WasmDetector } from '../runtime/filter/wasm-detector.js';
 import { compileRules } from '../runtime/pipeline/rules.js';
 import { World, mulberry } from '../test/backend/world.js';
 
+await asBundle(import.meta.url, 'bench-feed');
 const { values: a, positionals } = parseArgs({ allowPositionals: true, options: { events: { type: 'string', default: '1000000' }, trials: { type: 'string', default: '3' } } });
 const root = new URL('../', import.meta.url).pathname;
 const files = positionals.length ? positionals : [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
