@@ -43,7 +43,7 @@ const LEADER_FIELDS = new Set(['proc.vpgid.name', 'proc.vpgid.exe', 'proc.sname'
  * How many ancestor levels a field reads through ThreadInfo.parent: 0 for most, 1 for the parent's,
  * N for proc.aname[N], ANCESTORS_ALL for the walks (proc.aname without N, the leaders'). The agent
  * links only as deep as the fields it evaluates in JS read: linking 32 levels for each alert was
- * a tenth of the alert path's time (a Map lookup per level) while upstream outputs read 7 at most.
+ * about a third of building its Event (a Map lookup per level) while upstream outputs read 7 at most.
  */
 export function ancestorsRead(ref: { field: string; arg?: FieldArg }): number {
   if (PARENT_FIELDS.has(ref.field)) return 1;

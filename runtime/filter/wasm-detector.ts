@@ -161,7 +161,7 @@ export class WasmDetector implements SeededDetector {
       if (ids.length) {
         if (!ev) {
           // linked as deep as the matched rules' outputs read (most print the parent, a few the 7th
-          // ancestor, one the session leader): a 32-level walk per alert was a tenth of the Event's cost
+          // ancestor, one the session leader): a 32-level walk per alert was a third of the Event's cost
           let depth = 0;
           for (const id of ids) if (depthOf[id] > depth) depth = depthOf[id];
           st.state.ancestorDepth = depth;
