@@ -1,15 +1,25 @@
 // Protobuf form of an alert, from proto/vigil.proto loaded at runtime so the .proto stays the one
 // source of truth.
-import protobuf from 'protobufjs';
+import type { Type } from 'protobufjs';
 import { NA } from './template.js';
 import { PRIORITIES, type Priority } from './priority.js';
 import type { Alert } from './alert.js';
 import { rootPath } from '../../compiler/root.js';
 
 const PROTO_PATH = rootPath('proto/vigil.proto');
-let cached: protobuf.Type | undefined;
+let cached: Type | undefined;
+let protobuf: typeof import('protobufjs') | undefined;
 
-export function alertType(): protobuf.Type {
+/**
+ * Loads protobufjs, which the protobuf calls below need: most agents never make a protobuf body, so
+ * it is not loaded at start (undici, protobufjs and chokidar at start were ~6 MB of resident memory).
+ */
+export async function loadProtobuf(): Promise<void> {
+  protobuf ??= ((await import('protobufjs')) as unknown as { default: typeof import('protobufjs') }).default;
+}
+
+export function alertType(): Type {
+  if (!protobuf) throw new Error('protobufjs is not loaded: await loadProtobuf() first');
   if (!cached) cached = protobuf.loadSync(PROTO_PATH).lookupType('vigil.v1.Alert');
   return cached;
 }

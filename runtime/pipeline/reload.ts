@@ -7,7 +7,7 @@
 // Compile cost lands on the event loop: the front end takes ~0.1 s on the bundled rules, the WASM
 // build inside WasmDetector.swap() 1-2 s. The device reader runs on its own worker and buffers
 // into its slots meanwhile, so a reload delays records rather than losing them.
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { VigilConfig } from '../config/types.js';
@@ -81,6 +81,8 @@ export function watchRules(ctx: PipelineContext, target: Swappable, paths: strin
     // With none of the configured paths there, compileRules loads the bundled rules: watch those.
     const rules = expandRuleFiles(rulePaths).length ? rulePaths : [...rulePaths, BUNDLED_RULES_DIR];
     watched = new Set([...rules, ...(configFile ? [configFile] : [])].map((p) => resolve(p)));
+    // (chokidar is loaded here, by the first watch: a replay or a capture never watches)
+    const { watch } = await import('chokidar');
     const w = watch([...watched], { ignoreInitial: true, persistent: true });
     watcher = w;
     w.on('all', (event, path) => {

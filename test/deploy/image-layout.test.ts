@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
-import { decodeAlert } from '../../runtime/alerts/proto.js';
+import { decodeAlert, loadProtobuf } from '../../runtime/alerts/proto.js';
 import { story, STORY_RULES } from '../../runtime/filter/test-records.js';
 import { VcapWriter } from '../../runtime/sources/vcap/writer.js';
 // @ts-expect-error: plain JavaScript, no declarations
@@ -97,6 +97,7 @@ test('the image layout runs the agent and the compiler from their bundles alone'
     '-o', `http_output.url=http://127.0.0.1:${port}/`, '-o', 'http_output.format=protobuf');
   server.close();
   assert.equal(pb.status, 0, pb.stderr);
+  await loadProtobuf();
   assert.deepEqual(bodies.map((b) => decodeAlert(b).rule), ['shadow read', 'any open by cat', 'close']);
 
   // The default rules, found beside the bundle when no rules file is configured.

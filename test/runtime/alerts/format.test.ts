@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { compileTemplate, TemplateError } from '../../../runtime/alerts/template.js';
 import { clockTime, makeAlert, rfc3339Nano } from '../../../runtime/alerts/alert.js';
 import { jsonLine, textLine } from '../../../runtime/alerts/format.js';
-import { decodeAlert, encodeAlert } from '../../../runtime/alerts/proto.js';
+import { decodeAlert, encodeAlert, loadProtobuf } from '../../../runtime/alerts/proto.js';
 import { meetsMinimum, parsePriority } from '../../../runtime/alerts/priority.js';
 
 const values: Record<string, string> = {
@@ -56,7 +56,8 @@ test('text and JSON lines match Falco byte for byte', () => {
   assert.equal(rfc3339Nano(0n), '1970-01-01T00:00:00.000000000Z');
 });
 
-test('protobuf round trip through proto/vigil.proto', () => {
+test('protobuf round trip through proto/vigil.proto', async () => {
+  await loadProtobuf();
   const rule = { name: 'R', priority: 'Critical' as const, source: 'k8s_audit', tags: ['k8s'], output: compileTemplate('u=%user.name c=%container.id') };
   const a = makeAlert(rule, T, 'h', resolve);
   const buf = encodeAlert(a);
