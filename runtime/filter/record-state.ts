@@ -25,8 +25,9 @@ export class RecordState {
   /** State.applyQuick: a close or an exit without decoding it; false when apply() must run. */
   applyQuick(v: DataView, off: number): boolean { return this.state.applyQuick(v, off); }
 
-  event(rec: DecodedRecord, num: number): Event {
-    const ev = this.state.toEvent(rec, num);
+  /** State.toEvent, ancestors linked `depth` levels up (all the fields walk, by default). */
+  event(rec: DecodedRecord, num: number, depth?: number): Event {
+    const ev = this.state.toEvent(rec, num, undefined, depth);
     // container.* is the container the header names, as the WASM filter reads it (s_hdr at 80).
     const cid = rec.header.containerId;
     if (cid && cid !== ev.thread.containerId) {

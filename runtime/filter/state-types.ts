@@ -4,6 +4,7 @@
 // The list mirrors state.ts's own; a type missing here would leave the JS state behind the module's.
 import { EVENTS_BY_NAME } from '../../schema/events.js';
 import { EVENT_SPECS } from '../decode/schema.gen.js';
+import { changesOnlyFds } from '../state/state.js';
 
 const NAMES = [
   'open', 'openat', 'openat2', 'creat', 'memfd_create', 'userfaultfd', 'socket', 'connect', 'accept', 'accept4', 'bind',
@@ -19,14 +20,13 @@ export const STATE_TYPES = new Uint8Array(65536);
 for (const id of STATE_EVENT_IDS) STATE_TYPES[id] = 1;
 EVENT_SPECS.forEach((s, id) => { if (s?.enterParams) STATE_TYPES[id] = 1; });
 
-const FD_ONLY = new Set(NAMES.slice(0, NAMES.indexOf('clone')));
 /**
- * STATE_TYPES without the records that change only fds: what the JS state follows when the filter
- * module keeps the fds for it (State's `files`). Enter records whose exit takes their parameters
- * stay in.
+ * STATE_TYPES without the records that change only fds (State says which): what the JS state
+ * follows when the filter module keeps the fds for it. Enter records whose exit takes their
+ * parameters stay in.
  */
 export const PROC_STATE_TYPES = new Uint8Array(65536);
-for (const id of STATE_EVENT_IDS) if (!FD_ONLY.has(EVENT_SPECS[id]!.name)) PROC_STATE_TYPES[id] = 1;
+for (const id of STATE_EVENT_IDS) if (!changesOnlyFds(id)) PROC_STATE_TYPES[id] = 1;
 EVENT_SPECS.forEach((s, id) => { if (s?.enterParams) PROC_STATE_TYPES[id] = 1; });
 
 /**

@@ -151,8 +151,7 @@ export class WasmDetector implements SeededDetector {
       st.apply(rec);
       let ev;
       if (rest && restTypes[type] && rec.header.dir !== 0) {
-        st.state.ancestorDepth = fullDepth;
-        ev = st.event(rec, base + index + 1);
+        ev = st.event(rec, base + index + 1, fullDepth);
         const get = getterFor(fieldTable('syscall')!, ev);
         for (const r of rest('syscall', EVENT_SPECS[type]!.name)) if (evaluate(r.condition, get)) ids.push(r.id);
         if (ids.length > 1) ids.sort((a, b) => a - b);
@@ -164,8 +163,7 @@ export class WasmDetector implements SeededDetector {
           // ancestor, one the session leader): a 32-level walk per alert was a third of the Event's cost
           let depth = 0;
           for (const id of ids) if (depthOf[id] > depth) depth = depthOf[id];
-          st.state.ancestorDepth = depth;
-          ev = st.event(rec, base + index + 1);
+          ev = st.event(rec, base + index + 1, depth);
         }
         const resolve = resolverFor('syscall', ev);
         for (const id of ids) onMatch({ rule: rules.infos.get(id)!, timeNs: rec.header.ts, resolve });

@@ -40,9 +40,11 @@ for (const n of ['open', 'openat', 'openat2', 'creat']) {
 const HAS_FD_PARAM = new Uint8Array(65536);
 for (const e of EVENTS_BY_ID.values()) if (e.params.some((x) => x.name === 'fd' && x.fmt === 'fd')) HAS_FD_PARAM[e.id] = 1;
 
-/** The kinds of record that change only fds (left to StateOptions.files when there is one). */
+/** The kinds of record that change only fds (left to the fd source when there is one). */
 const FD_KINDS = new Uint8Array(32);
 for (const k of [K.OPEN, K.MEMFD, K.SOCKET, K.CONNECT, K.ACCEPT, K.BIND, K.DUP, K.CLOSE, K.PIPE]) FD_KINDS[k] = 1;
+/** Whether records of this type change only fds: with an fd source, State leaves them to it. */
+export const changesOnlyFds = (type: number): boolean => FD_KINDS[KIND[type] ?? K.NONE] === 1;
 
 const O_CLOEXEC = 0o2000000;
 const O_DIRECTORY = 0o200000;
@@ -76,8 +78,6 @@ export class State {
   private readonly credsUnknown = new WeakSet<ThreadInfo>();
   private lastClosed: FdInfo | undefined;
   private files: FdSource | undefined;
-  /** Ancestor levels toEvent links: as deep as the fields read from its events go (ancestorsRead). */
-  ancestorDepth = ANCESTORS_ALL;
 
   constructor(opts: StateOptions = {}) {
     this.threads = new ThreadTable(opts.limits ?? DEFAULT_LIMITS);
@@ -373,12 +373,15 @@ export class State {
     };
   }
 
-  /** The full event for a record `apply` has seen; `typeName` names events outside Vigil's schema. */
-  toEvent(rec: DecodedRecord, num: number, typeName?: string): Event {
+  /**
+   * The full event for a record `apply` has seen; `typeName` names events outside Vigil's schema.
+   * Ancestors are linked `depth` levels up: as deep as the fields read from the event go (ancestorsRead).
+   */
+  toEvent(rec: DecodedRecord, num: number, typeName?: string, depth = ANCESTORS_ALL): Event {
     const h = rec.header;
     const spec = EVENTS_BY_ID.get(h.type);
     const t = this.threads.get(h.tid) ?? this.thread(rec);
-    this.threads.linkAncestors(t, this.ancestorDepth);
+    this.threads.linkAncestors(t, depth);
     const p = rec.params;
     let fd: FdInfo | undefined;
     const fdNum = HAS_FD_PARAM[h.type] || p.fd !== undefined ? int(p.fd) : NaN;

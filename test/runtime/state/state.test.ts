@@ -40,17 +40,16 @@ test('ancestors: pname/aname[N] walk the clone tree', () => {
   assert.equal(e.fd?.name, '/home/u/notes.txt', 'relative path resolved against the cwd');
 });
 
-test('ancestorDepth: the chain is linked as deep as asked and cut there, stale links included', () => {
+test('toEvent depth: the chain is linked as deep as asked and cut there, stale links included', () => {
   const s = new State();
   tree(s);
   // a full walk first leaves init linked as bash's parent
   step(s, rec('open', 300, { fd: 3, name: 'a', flags: 0 }));
-  s.ancestorDepth = 2;
-  const e = step(s, rec('open', 300, { fd: 4, name: 'b', flags: 0 }));
+  const atDepth = (r: DecodedRecord, depth: number) => { s.apply(r); return s.toEvent(r, 1, undefined, depth); };
+  const e = atDepth(rec('open', 300, { fd: 4, name: 'b', flags: 0 }), 2);
   assert.equal(ancestor(e.thread, 2)?.comm, 'bash');
   assert.equal(ancestor(e.thread, 3), undefined, 'no walk past the depth reaches the link an earlier event left');
-  s.ancestorDepth = 0;
-  assert.equal(step(s, rec('open', 300, { fd: 5, name: 'c', flags: 0 })).thread.parent, undefined);
+  assert.equal(atDepth(rec('open', 300, { fd: 5, name: 'c', flags: 0 }), 0).thread.parent, undefined);
 });
 
 test('ancestorsRead: the levels each field walks through ThreadInfo.parent', () => {
