@@ -127,18 +127,31 @@ export function set_has(set: usize, pool: usize, a: usize, al: i32): bool {
 }
 
 /**
- * Path-prefix match (Falco's pmatch): true when `a` equals an entry or lies below it. The list is
- * {u32 count, then count x (u32 offset, u32 length)} into the pool.
+ * Path-prefix match (Falco's pmatch): true when the entry's path components are the first
+ * components of `a`, empty components ignored on both sides (`/dev/` is `/dev`, `etc` matches
+ * `/etc/x`, `//etc/x` lies under `/etc`). The list is {u32 count, then count x (u32 offset,
+ * u32 length)} into the pool.
  */
 export function path_pmatch(list: usize, pool: usize, a: usize, al: i32): bool {
   const n = load<u32>(list);
   for (let k: u32 = 0; k < n; k++) {
-    const off = load<u32>(list + 4 + <usize>(k * 8));
-    let bl = <i32>load<u32>(list + 8 + <usize>(k * 8));
-    const b = pool + <usize>off;
-    while (bl > 1 && load<u8>(b + <usize>(bl - 1)) == 47) bl--;
-    if (bl > al || memory.compare(a, b, <usize>bl) != 0) continue;
-    if (bl == al || load<u8>(a + <usize>bl) == 47 || (bl == 1 && load<u8>(b) == 47)) return true;
+    const b = pool + <usize>load<u32>(list + 4 + <usize>(k * 8));
+    const bl = <i32>load<u32>(list + 8 + <usize>(k * 8));
+    if (under(a, al, b, bl)) return true;
   }
   return false;
+}
+
+function under(a: usize, al: i32, b: usize, bl: i32): bool {
+  let i = 0, j = 0;
+  while (true) {
+    while (i < al && load<u8>(a + <usize>i) == 47) i++;
+    while (j < bl && load<u8>(b + <usize>j) == 47) j++;
+    if (j == bl) return true;
+    if (i == al) return false;
+    // one component of each, compared whole
+    while (i < al && j < bl && load<u8>(a + <usize>i) != 47 && load<u8>(a + <usize>i) == load<u8>(b + <usize>j)) { i++; j++; }
+    const aEnd = i == al || load<u8>(a + <usize>i) == 47, bEnd = j == bl || load<u8>(b + <usize>j) == 47;
+    if (!aEnd || !bEnd) return false;
+  }
 }

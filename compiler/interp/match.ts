@@ -27,9 +27,11 @@ const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** pmatch: the path is one of the prefixes or lies below one (`/etc` matches `/etc/passwd`, not `/etcd`). */
 export function pathUnder(path: string, prefix: string): boolean {
-  if (path === prefix) return true;
-  const p = prefix.endsWith('/') ? prefix : `${prefix}/`;
-  return path.startsWith(p);
+  // Falco compares path components, empty ones dropped: `/dev/` is `/dev`, `etc/x` is `/etc/x`,
+  // and `//etc` lies under `/etc`
+  const parts = (s: string) => s.split('/').filter((c) => c !== '');
+  const p = parts(path), e = parts(prefix);
+  return e.length <= p.length && e.every((c, i) => c === p[i]);
 }
 
 export function ipInNet(ip: string, net: IpNet): boolean {
