@@ -20,9 +20,22 @@ export function str_endswith(a: usize, al: i32, b: usize, bl: i32): bool {
 
 export function str_contains(a: usize, al: i32, b: usize, bl: i32): bool {
   if (bl == 0) return true;
-  const first = load<u8>(b);
   const last = al - bl;
-  for (let i = 0; i <= last; i++) {
+  const first = load<u8>(b), lastb = load<u8>(b + <usize>(bl - 1));
+  let i = 0;
+  // 16 candidate positions at a time: where the literal's first and last bytes both sit (the two
+  // loads stay inside the value); only those are compared in full
+  if (last >= 15) {
+    const f = i8x16.splat(<i8>first), l = i8x16.splat(<i8>lastb);
+    for (; i <= last - 15; i += 16) {
+      let m = i8x16.bitmask(v128.and(i8x16.eq(v128.load(a + <usize>i), f), i8x16.eq(v128.load(a + <usize>(i + bl - 1)), l)));
+      while (m != 0) {
+        if (memory.compare(a + <usize>(i + ctz(m)), b, <usize>bl) == 0) return true;
+        m &= m - 1;
+      }
+    }
+  }
+  for (; i <= last; i++) {
     if (load<u8>(a + <usize>i) == first && memory.compare(a + <usize>i, b, <usize>bl) == 0) return true;
   }
   return false;
@@ -32,12 +45,29 @@ export function str_contains(a: usize, al: i32, b: usize, bl: i32): bool {
 export function str_icontains(a: usize, al: i32, b: usize, bl: i32): bool {
   if (bl == 0) return true;
   const last = al - bl;
-  for (let i = 0; i <= last; i++) {
-    let j = 0;
-    while (j < bl && lower(<u32>load<u8>(a + <usize>(i + j))) == <u32>load<u8>(b + <usize>j)) j++;
-    if (j == bl) return true;
+  let i = 0;
+  // as str_contains, on the first byte with ASCII case folded (OR 0x20 folds letters; other bytes
+  // that fold onto the same value are only candidates, which the full compare then rejects)
+  if (last >= 15) {
+    const c = <u32>load<u8>(b);
+    const fold = c - 97 < 26;
+    const f = i8x16.splat(<i8>c), bit = i8x16.splat(<i8>(fold ? 32 : 0));
+    for (; i <= last - 15; i += 16) {
+      let m = i8x16.bitmask(i8x16.eq(v128.or(v128.load(a + <usize>i), bit), f));
+      while (m != 0) {
+        if (imatch(a + <usize>(i + ctz(m)), b, bl)) return true;
+        m &= m - 1;
+      }
+    }
   }
+  for (; i <= last; i++) if (imatch(a + <usize>i, b, bl)) return true;
   return false;
+}
+
+@inline function imatch(a: usize, b: usize, bl: i32): bool {
+  let j = 0;
+  while (j < bl && lower(<u32>load<u8>(a + <usize>j)) == <u32>load<u8>(b + <usize>j)) j++;
+  return j == bl;
 }
 
 /** Ordering of byte strings as memcmp then length, for < <= > >= on strings. */

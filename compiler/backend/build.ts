@@ -52,7 +52,7 @@ function compiler(): Compiler {
 }
 
 export function buildWasm(source: string, opts: BuildOptions = {}): Promise<Uint8Array> {
-  const args = ['--runtime', 'stub', '--noAssert', ...(opts.optimize === false ? ['-O0'] : [`-O${opts.level ?? 2}`]), ...(opts.debug ? ['--debug'] : [])];
+  const args = ['--runtime', 'stub', '--noAssert', '--enable', 'simd', ...(opts.optimize === false ? ['-O0'] : [`-O${opts.level ?? 2}`]), ...(opts.debug ? ['--debug'] : [])];
   const c = compiler();
   const id = nextId++;
   return new Promise<Uint8Array>((resolve, reject) => {
