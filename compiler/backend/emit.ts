@@ -1,11 +1,13 @@
 // IR -> AssemblyScript. One function per event type holds every rule that can match that type, in
 // rule order; evt.type tests fold to constants there, and a sub-expression that several rules of the
-// type share (an expanded macro) is evaluated once per event through a memo local.
+// type share (an expanded macro) is evaluated once per event through a memo local, and a rule
+// with a guard (guard.ts: a literal its condition needs) is skipped when the guard's bit is clear.
 import { EVENTS, type EventDef } from '../../schema/events.js';
 import type { Diagnostic } from '../diag.js';
-import type { IrExpr, IrRule, IrRuleSet, ValueExpr, Literal, CmpOp } from '../ir/types.js';
+import type { IrExpr, IrRule, IrRuleSet, ValueExpr, Literal, CmpOp, FieldRef } from '../ir/types.js';
 import { fieldAccess, fdBothSides, type Access, type Kind } from './fields.js';
 import { Pool } from './pool.js';
+import { atomsOf, deriveGuard, onName, GuardPlan, GuardRegistry, type Leaf } from './guard.js';
 import { RegexUnsupported } from './regex.js';
 
 export interface EmitOptions {
@@ -29,6 +31,12 @@ class Unsupported extends Error {
 /** How far proc.aname without an index looks up the process tree. */
 const MAX_ANCESTORS = 20;
 const SET_MIN = 5; // lists at least this long become hash sets; shorter ones a chain of compares
+/**
+ * Field accesses a guard may read: strings already in the record or the tables, or an open's
+ * fd.name (tracking resolved it). Rendered values (capabilities, cmdline, env) cost more to make
+ * than the tests a guard would save.
+ */
+const CHEAP_ACCESS = /^(s_hdr|s_param|s_slot)\(|^\(\(FC = fc_get\(CACHE, \d+\)\) != 0 \? FC == 1 : fc_put\(CACHE, \d+, (s_open_path|s_dirname\(s_open_path|s_basename\(s_open_path)\(/;
 
 function lit(v: Literal): string {
   return typeof v === 'bigint' ? `${v}` : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
@@ -70,7 +78,55 @@ class TypeGen {
   private memoIds = new Map<string, number>();
   /** Memo globals (M<n>) this type's function resets on entry. */
   readonly locals: string[] = [];
+  private guards = new GuardPlan();
   constructor(private ev: EventDef, private pool: Pool, private shared: Set<string>, private keys: WeakMap<object, string>, private cache: FieldCache, private helpers: Helpers) {}
+
+  /** Derives each rule's guard (guard.ts) and lays out the tries that answer them. */
+  planGuards(rules: IrRule[], reg: GuardRegistry): void {
+    const leaf = (c: Extract<IrExpr, { k: 'cmp' }>): Leaf => {
+      if (c.lhs.k === 'field' && c.lhs.ref.field === 'evt.type' && !c.lhs.ref.arg && !c.quant) {
+        try { return this.evtType(c) === 'false' ? 'never' : undefined; } catch (err) { if (err instanceof Unsupported) return undefined; throw err; }
+      }
+      const p = this.plainStr(c);
+      if (!p || !CHEAP_ACCESS.test(p.access)) return undefined;
+      const atoms = atomsOf(c.op, p.vals);
+      if (!atoms) return undefined;
+      // fd.directory and fd.filename are a prefix and a suffix of fd.name: one walk serves all three
+      const f = c.lhs.k === 'field' ? c.lhs.ref.field : '';
+      if (f === 'fd.directory' || f === 'fd.filename') {
+        const name = this.value({ ...c.lhs, ref: { ...(c.lhs as { ref: FieldRef }).ref, field: 'fd.name' } } as ValueExpr);
+        const mapped = name.kind === 'str' && name.expr !== 'false' ? onName(f, atoms) : undefined;
+        if (mapped) return { access: name.expr, atoms: mapped };
+      }
+      return { access: p.access, atoms };
+    };
+    // first pass: which fields the rules' cheapest guards read; second: prefer a field other rules
+    // walk too (one walk serves them all) over one only this rule would
+    const uses = new Map<string, number>();
+    for (const r of rules) for (const k of deriveGuard(r.condition, leaf)?.keys() ?? []) uses.set(k, (uses.get(k) ?? 0) + 1);
+    const walk = (access: string) => ((uses.get(access) ?? 0) >= 2 ? 1 : 8);
+    for (const r of rules) { const g = deriveGuard(r.condition, leaf, walk); if (g) this.guards.add(r.id, g); }
+    this.guards.finish(this.pool, reg, (_z, body) => this.helpers.get('(rec: usize, idx: u32): bool', body));
+    this.locals.push(...this.guards.locals);
+  }
+
+  guard(ruleId: number): string | undefined { return this.guards.test(ruleId); }
+
+  /** The field access and literals of a comparison that cmp() compiles as a plain string test. */
+  private plainStr(e: Extract<IrExpr, { k: 'cmp' }>): { access: string; vals: Literal[] } | undefined {
+    if (e.quant || e.lhs.k !== 'field' || e.lhs.ref.multi) return undefined;
+    const ref = e.lhs.ref;
+    if ((ref.field === 'evt.type' && !ref.arg) || ref.field === 'evt.dir') return undefined;
+    let acc: Access, vals: Literal[];
+    try { acc = this.value(e.lhs); vals = this.literals(e); } catch (err) {
+      if (err instanceof Unsupported) return undefined;
+      throw err;
+    }
+    if (acc.kind !== 'str' || acc.expr === 'false') return undefined;
+    if (acc.code && acc.codeOf && acc.codeOps?.includes(e.op)) return undefined;
+    if (acc.contains && e.op === 'contains' && vals.length === 1 && typeof vals[0] === 'string' && acc.contains(vals[0]) !== null) return undefined;
+    return { access: acc.expr, vals };
+  }
 
   expr(e: IrExpr): string {
     if (e.k === 'const') return e.value ? 'true' : 'false';
@@ -292,6 +348,7 @@ import { str_eq, str_startswith, str_endswith, str_contains, str_icontains, str_
 import { SP, SL, IV, begin_event, cur_thread, cur_ancestor, cur_container, s_hdr, s_param, i_param, s_slot, s_fdname, i_u32, i_u8, i_const, s_cmdline, s_dirname, s_basename, s_user_name, s_flags, s_enum, s_set, s_char, s_dec, s_fdtype, s_l4, s_open_path, fd_of, fc_get, fc_put, fd4_of, fdin_of, i_ip, i_port, i_ip_side, i_port_side, s_res, s_oct, s_sockfamily, flag_hit } from './lib/fields';
 import { s_env, s_env_key, s_caps, s_thread_caps, i_vpid, i_duration, s_fspath, s_fd_raw } from './lib/procfields';
 import { dfa_match } from './lib/dfa';
+import { trie_walk } from './lib/trie';
 import { track_before, track_after, host_reads } from './lib/track';
 export * from './lib/abi';
 `;
@@ -309,15 +366,18 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
   const bodies = new Map<number, { locals: string[]; lines: string[]; ids: number[] }>();
   let helpers = new Helpers();
   let memoCount = 0;
+  let guards = new GuardRegistry();
 
   // Two passes: the first finds rules the back end cannot compile, the second emits the rest.
   for (let pass = 0; pass < 2; pass++) {
     bodies.clear();
     helpers = new Helpers();
+    guards = new GuardRegistry();
     for (const ev of EVENTS) {
       const rules = enabled.filter((r) => !bad.has(r.id) && (r.eventTypes === null || r.eventTypes.includes(ev.name)));
       if (rules.length === 0) continue;
       const gen = new TypeGen(ev, pool, sharedKeys(rules, keys), keys, cache, helpers);
+      gen.planGuards(rules, guards);
       const lines: string[] = [];
       const ids: number[] = [];
       for (const r of rules) {
@@ -332,9 +392,10 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
         }
         if (cond === 'false') continue;
         ids.push(r.id);
-        lines.push(`  if (${cond}) { if (hit(idx, ${r.id})) return; }`);
+        const g = gen.guard(r.id);
+        lines.push(`  if (${g ? `${g} && (${cond})` : cond}) { if (hit(idx, ${r.id})) return; }`);
       }
-      if (pass === 1 && ids.length) { bodies.set(ev.id, { locals: gen.locals, lines, ids }); memoCount = Math.max(memoCount, gen.locals.length); }
+      if (pass === 1 && ids.length) { bodies.set(ev.id, { locals: gen.locals, lines, ids }); memoCount = Math.max(memoCount, gen.locals.filter((l) => l.startsWith('M')).length); }
     }
   }
   const typeFns = new Map<string, number>(), caseFn = new Map<number, number>();
@@ -356,6 +417,8 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
 ${HEADER_IMPORTS}
 ${data}
 const CACHE: usize = memory.data(${cache.size * 12 + 12}, 8);
+${guards.decls.join('\n')}
+${guards.memos.length ? `let ${guards.memos.map((z) => `${z}: i32 = 0`).join(', ')};` : ''}
 let FC: i32 = 0;
 ${memoDecl}
 let CD: u8 = 0;

@@ -2,8 +2,11 @@
 // table lives in one data segment, addressed by offset, so the filter never builds a string.
 
 import { compileRegex, type Dfa } from './regex.js';
+import type { Trie } from './trie.js';
 
 const te = new TextEncoder();
+/** Trie nodes with at least this many edges get a direct 256-entry table (assembly/lib/trie.ts). */
+const TRIE_DENSE = 6;
 
 /** FNV-1a, the same function as assembly/lib/str.ts str_hash. */
 export function fnv1a(b: Uint8Array): number {
@@ -92,6 +95,51 @@ export class Pool {
     for (const a of d.accept) this.bytes.push(a ? 1 : 0);
     if (this.bytes.length % 2) this.bytes.push(0);
     for (const t of d.next) this.bytes.push(t & 255, t >>> 8);
+    return at;
+  }
+
+  /** A guard trie (layout in assembly/lib/trie.ts) whose bit masks are `words` u32 wide. */
+  trie(t: Trie, words: number): number { return this.once(`trie\0${words}\0${JSON.stringify(t)}`, () => this.layoutTrie(t, words)); }
+
+  private layoutTrie(t: Trie, words: number): number {
+    const maskIds = new Map<string, number>([['', 0]]);
+    const masks: number[][] = [[]];
+    const maskOf = (bits: number[]) => {
+      const k = [...bits].sort((a, b) => a - b).join(',');
+      let id = maskIds.get(k);
+      if (id === undefined) { id = masks.length; maskIds.set(k, id); masks.push(bits); }
+      return id;
+    };
+    const nodes = t.first.map((f, i) => [f, t.count[i], maskOf(t.pass[i]), maskOf(t.end[i])]);
+    if (masks.length > 0xffff) throw new Error('trie too large');
+    this.align4();
+    const at = this.bytes.length;
+    const nodeOff = 24, ebOff = nodeOff + 12 * nodes.length, etOff = ebOff + t.edgeByte.length + (t.edgeByte.length & 1);
+    const maskOff = (etOff + 2 * t.edgeTo.length + 3) & ~3;  // `at` is 4-aligned, so this matches align4() below
+    // nodes with many edges (the root, the first '/') get a direct table: 256 x u16 (child + 1, 0: none)
+    const dense = nodes.map((n, i) => (n[1] >= TRIE_DENSE ? i : -1)).filter((i) => i >= 0);
+    const denseOff = maskOff + 4 * words * masks.length;
+    for (const v of [nodes.length, words, nodeOff, ebOff, etOff, maskOff]) this.u32(v);
+    nodes.forEach(([f, c, p, e], i) => {
+      const d = dense.indexOf(i);
+      this.u32(d >= 0 ? denseOff + 512 * d : f);
+      const cnt = d >= 0 ? 0xffff : c;
+      this.bytes.push(cnt & 255, cnt >>> 8, p & 255, p >>> 8, e & 255, e >>> 8, 0, 0);
+    });
+    for (const b of t.edgeByte) this.bytes.push(b);
+    if (t.edgeByte.length & 1) this.bytes.push(0);
+    for (const c of t.edgeTo) this.bytes.push(c & 255, c >>> 8);
+    this.align4();
+    for (const bits of masks) {
+      const w = new Array<number>(words).fill(0);
+      for (const b of bits) w[b >> 5] |= 1 << (b & 31);
+      for (const x of w) this.u32(x >>> 0);
+    }
+    for (const i of dense) {
+      const row = new Array<number>(256).fill(0);
+      for (let e = t.first[i]; e < t.first[i] + t.count[i]; e++) row[t.edgeByte[e]] = t.edgeTo[e] + 1;
+      for (const c of row) this.bytes.push(c & 255, c >>> 8);
+    }
     return at;
   }
 

@@ -1,0 +1,190 @@
+// Rule guards: for each rule of an event type, a test that is necessarily true when the rule
+// matches (some literal its condition needs: fd.name startswith /etc, proc.name in (...)), so an
+// event that passes no guard skips the rule with one bit test. All guards a type's rules put on one
+// field are answered together: a forward and a reversed trie of their literals walked once per
+// event (trie.ts), and a scan per `contains` literal. On the events most of a node's traffic is
+// made of (a library opened, /proc read) the walk ends within a few bytes and every rule is
+// skipped; the full condition still decides when the guard passes, so guards only save work.
+import type { CmpOp, IrExpr, Literal } from '../ir/types.js';
+import { buildTrie, TrieTooLarge, type TrieAtom } from './trie.js';
+import type { Pool } from './pool.js';
+
+const te = new TextEncoder();
+/** Rules that must share a field's guard walk for it to be built. */
+const MIN_RULES = 2;
+
+export type AtomKind = 'eq' | 'prefix' | 'suffix' | 'contains';
+export interface Atom { kind: AtomKind; bytes: Uint8Array }
+/** Per field access (its generated expression), literals one of which the value must match. */
+export type Guard = Map<string, Atom[]>;
+
+/** The atoms of a positive string test (undefined: the test gives no guard). */
+export function atomsOf(op: CmpOp, vals: Literal[]): Atom[] | undefined {
+  if (vals.length === 0 || !vals.every((v) => typeof v === 'string' || v instanceof Uint8Array)) return undefined;
+  const all = vals.map((v) => (v instanceof Uint8Array ? v : te.encode(String(v))));
+  const one = (kind: AtomKind): Atom[] | undefined => (all[0].length === 0 && kind !== 'eq' ? undefined : [{ kind, bytes: all[0] }]);
+  switch (op) {
+    case '=': return one('eq');  // as strCmp: = and the single-value operators read the first value
+    case 'in': case 'intersects': return all.map((bytes) => ({ kind: 'eq', bytes }));
+    case 'startswith': case 'bstartswith': return one('prefix');
+    case 'endswith': return one('suffix');
+    case 'contains': case 'bcontains': return one('contains');
+    // pmatch compares components (empty ones dropped, relative entries allowed): no literal is
+    // necessarily a prefix of the raw value, so it gives no guard
+    case 'glob': {
+      // the literal part before the first wildcard or escape is a prefix every match has
+      const s = String(vals[0]);
+      const cut = s.search(/[*?[\\]/);
+      if (cut < 0) return [{ kind: 'eq', bytes: te.encode(s) }];
+      return cut === 0 ? undefined : [{ kind: 'prefix', bytes: te.encode(s.slice(0, cut)) }];
+    }
+  }
+  return undefined;
+}
+
+/** fd.directory / fd.filename atoms as fd.name atoms (necessary, not sufficient); undefined when they have none. */
+export function onName(field: 'fd.directory' | 'fd.filename', atoms: Atom[]): Atom[] | undefined {
+  const out: Atom[] = [];
+  for (const a of atoms) {
+    if (field === 'fd.directory') {
+      // a directory's name is its own; a file's begins with its directory
+      if (a.kind !== 'eq' && a.kind !== 'prefix') return undefined;
+      out.push({ kind: 'prefix', bytes: a.bytes });
+    } else {
+      // the base name is what follows the last '/': a suffix of the name
+      if (a.kind === 'eq' || a.kind === 'suffix') out.push({ kind: 'suffix', bytes: a.bytes });
+      else out.push({ kind: 'contains', bytes: a.bytes });
+    }
+  }
+  return out;
+}
+
+/** What a guard costs per event: a walk per field, a scan per contains literal. */
+function cost(g: Guard, walk: (access: string) => number): number {
+  if (g.size === 0) return -1;  // never true: the best guard there is
+  let c = 0;
+  for (const [access, atoms] of g) c += walk(access) + 4 * atoms.filter((a) => a.kind === 'contains').length + atoms.length / 1000;
+  return c;
+}
+
+/** What a comparison gives a guard: its field access and atoms, 'never' (false for this event type), or nothing. */
+export type Leaf = { access: string; atoms: Atom[] } | 'never' | undefined;
+
+/**
+ * A guard for `e`, or null when none is known; an empty guard when `e` cannot be true for this
+ * event type. `leaf` says what a comparison gives.
+ */
+export function deriveGuard(e: IrExpr, leaf: (c: Extract<IrExpr, { k: 'cmp' }>) => Leaf, walk: (access: string) => number = () => 2): Guard | null {
+  switch (e.k) {
+    case 'cmp': { const l = leaf(e); return l === 'never' ? new Map() : l ? new Map([[l.access, l.atoms]]) : null; }
+    case 'const': return e.value ? null : new Map();
+    case 'and': {
+      // each conjunct is necessary: the cheapest guard among them will do
+      let best: Guard | null = null;
+      for (const a of e.args) { const g = deriveGuard(a, leaf, walk); if (g && (!best || cost(g, walk) < cost(best, walk))) best = g; }
+      return best;
+    }
+    case 'or': {
+      const out: Guard = new Map();
+      for (const a of e.args) {
+        const g = deriveGuard(a, leaf, walk);
+        if (!g) return null;
+        for (const [k, atoms] of g) out.set(k, [...(out.get(k) ?? []), ...atoms]);
+      }
+      return out;
+    }
+    default: return null;
+  }
+}
+
+interface Group { access: string; rules: Array<{ bit: number; atoms: Atom[] }> }
+
+/** The guards of one event type's rules, grouped by field; each group is answered by one getter. */
+export class GuardPlan {
+  private groups = new Map<string, Group>();
+  private ruleGuards = new Map<number, Array<{ group: string; bit: number }>>();
+  readonly locals: string[] = [];
+
+  add(ruleId: number, g: Guard): void {
+    const refs: Array<{ group: string; bit: number }> = [];
+    for (const [access, atoms] of g) {
+      let gr = this.groups.get(access);
+      if (!gr) { gr = { access, rules: [] }; this.groups.set(access, gr); }
+      const bit = gr.rules.length;
+      gr.rules.push({ bit, atoms });
+      refs.push({ group: access, bit });
+    }
+    this.ruleGuards.set(ruleId, refs);
+  }
+
+  private built = new Map<string, number>();
+
+  /**
+   * Lays out each group's tries and returns the getter bodies to register (name chosen by the
+   * caller's helper table). A group whose trie is too large leaves its rules unguarded.
+   */
+  finish(pool: Pool, reg: GuardRegistry, getter: (z: number, body: string) => string): void {
+    for (const [key, gr] of this.groups) {
+      // a walk that serves one rule costs about what that rule's own test does
+      if (gr.rules.length < MIN_RULES) continue;
+      const words = Math.ceil(gr.rules.length / 32);
+      const fwd: TrieAtom[] = [], rev: TrieAtom[] = [], contains: Array<{ bytes: Uint8Array; bit: number }> = [];
+      for (const r of gr.rules) for (const a of r.atoms) {
+        if (a.kind === 'eq' || a.kind === 'prefix') fwd.push({ bytes: a.bytes, bit: r.bit, whole: a.kind === 'eq' });
+        else if (a.kind === 'suffix') rev.push({ bytes: a.bytes.slice().reverse(), bit: r.bit, whole: false });
+        else contains.push({ bytes: a.bytes, bit: r.bit });
+      }
+      let fwdAt = -1, revAt = -1;
+      try {
+        if (fwd.length) fwdAt = pool.trie(buildTrie(fwd), words);
+        if (rev.length) revAt = pool.trie(buildTrie(rev), words);
+      } catch (err) {
+        if (err instanceof TrieTooLarge) continue;  // its rules then have no guard (test())
+        throw err;
+      }
+      const z = reg.next(words);
+      this.locals.push(`Z${z}`);
+      const lines = [`  if (!(${gr.access})) return false;`];
+      for (let w = 0; w < words; w++) lines.push(`  store<u32>(ZB${z} + ${w * 4}, 0);`);
+      if (fwdAt >= 0) lines.push(`  trie_walk(LIT + ${fwdAt}, ZB${z}, false);`);
+      if (revAt >= 0) lines.push(`  trie_walk(LIT + ${revAt}, ZB${z}, true);`);
+      for (const c of contains) {
+        const r = pool.str(c.bytes);
+        const at = `ZB${z} + ${(c.bit >> 5) * 4}`;
+        lines.push(`  if (str_contains(SP, SL, LIT + ${r.off}, ${r.len})) store<u32>(${at}, load<u32>(${at}) | ${(1 << (c.bit & 31)) >>> 0});`);
+      }
+      lines.push('  return true;');
+      this.built.set(key, z);
+      this.names.set(z, getter(z, lines.join('\n')));
+    }
+  }
+  private names = new Map<number, string>();
+
+  /** The guard test of a rule, or undefined when it has none. */
+  test(ruleId: number): string | undefined {
+    const refs = this.ruleGuards.get(ruleId);
+    if (!refs || refs.length === 0) return undefined;
+    const parts = refs.map(({ group, bit }) => {
+      const z = this.built.get(group);
+      if (z === undefined) return undefined;
+      const memo = `Z${z}`;
+      const present = `(${memo} != 0 ? ${memo} == 2 : ((${memo} = ${this.names.get(z)}(rec, idx) ? 2 : 1) == 2))`;
+      return `(${present} && (load<u32>(ZB${z} + ${(bit >> 5) * 4}) & ${(1 << (bit & 31)) >>> 0}) != 0)`;
+    });
+    if (parts.some((p) => p === undefined)) return undefined;
+    return parts.length === 1 ? parts[0] : `(${parts.join(' || ')})`;
+  }
+}
+
+/** Numbering of guard groups and their declarations, across the module's event types. */
+export class GuardRegistry {
+  private n = 0;
+  readonly decls: string[] = [];
+  readonly memos: string[] = [];
+  next(words: number): number {
+    const z = this.n++;
+    this.decls.push(`const ZB${z}: usize = memory.data(${words * 4}, 4);`);
+    this.memos.push(`Z${z}`);
+    return z;
+  }
+}

@@ -1,0 +1,131 @@
+// Rule guards (compiler/backend/guard.ts, trie.ts, assembly/lib/trie.ts): the tries answer exactly
+// the literal tests they stand for, and random rule sets built to be guarded (string tests on
+// fd.name, fd.directory, fd.filename and proc.name under and/or/not, literals cut from the paths
+// the simulated host opens) match in WASM exactly what the reference interpreter matches.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildTrie, walkTrie } from '../../compiler/backend/trie.js';
+import { atomsOf, onName, deriveGuard, type Atom } from '../../compiler/backend/guard.js';
+import { compileBackend } from '../../compiler/backend/index.js';
+import { FilterModule } from '../../compiler/backend/host.js';
+import { evaluate, getterFor } from '../../compiler/interp/index.js';
+import { syscallFields } from '../../compiler/fields/syscall.js';
+import type { CmpOp, IrExpr } from '../../compiler/ir/types.js';
+import type { Event } from '../../schema/model.js';
+import { field, cmp, and, or, not, rule, ruleset } from './ir-helpers.js';
+import { World, mulberry, PATHS, NAMES } from './world.js';
+
+const startsWith = (v: Uint8Array, l: Uint8Array) => l.length <= v.length && l.every((b, i) => v[i] === b);
+const endsWith = (v: Uint8Array, l: Uint8Array) => l.length <= v.length && l.every((b, i) => v[v.length - l.length + i] === b);
+
+test('a trie walk sets exactly the bits of the literals the value equals, starts with (forward) or ends with (reversed)', () => {
+  const word = fc.uint8Array({ minLength: 0, maxLength: 6, min: 97, max: 100 });  // a small alphabet: shared prefixes
+  fc.assert(fc.property(fc.array(fc.record({ bytes: word, whole: fc.boolean() }), { minLength: 1, maxLength: 12 }), fc.array(word, { minLength: 1, maxLength: 20 }), (lits, values) => {
+    const atoms = lits.map((l, bit) => ({ ...l, bit }));
+    const fwd = buildTrie(atoms);
+    const rev = buildTrie(atoms.filter((a) => !a.whole).map((a) => ({ ...a, bytes: a.bytes.slice().reverse() })));
+    for (const v of values) {
+      const want = atoms.filter((a) => (a.whole ? a.bytes.length === v.length && startsWith(v, a.bytes) : startsWith(v, a.bytes))).map((a) => a.bit);
+      assert.deepEqual([...walkTrie(fwd, v, false)].sort((x, y) => x - y), want);
+      const wantRev = atoms.filter((a) => !a.whole && endsWith(v, a.bytes)).map((a) => a.bit);
+      assert.deepEqual([...walkTrie(rev, v, true)].sort((x, y) => x - y), wantRev);
+    }
+  }), { numRuns: 300 });
+});
+
+test('guards are necessary conditions: and takes a conjunct, or needs every branch, not and != give none', () => {
+  const leaf = (c: Extract<IrExpr, { k: 'cmp' }>) => {
+    const atoms = atomsOf(c.op, (c.rhs.k === 'list' ? c.rhs.items : [c.rhs]).map((i) => (i.k === 'literal' ? i.value : '')));
+    return atoms && c.lhs.k === 'field' ? { access: c.lhs.ref.field, atoms } : undefined;
+  };
+  const name = field('fd.name'), comm = field('proc.name');
+  const g = deriveGuard(and(cmp(comm, '!=', 'x'), or(cmp(name, 'startswith', '/etc/'), cmp(name, 'in', ['/a', '/b'])), not(cmp(name, '=', '/etc/x'))), leaf);
+  assert.deepEqual([...g!.keys()], ['fd.name']);
+  assert.deepEqual(g!.get('fd.name')!.map((a) => `${a.kind}:${new TextDecoder().decode(a.bytes)}`), ['prefix:/etc/', 'eq:/a', 'eq:/b']);
+  // an or with a branch that has no guard has none
+  assert.equal(deriveGuard(or(cmp(name, 'startswith', '/etc/'), cmp(comm, '!=', 'sh')), leaf), null);
+  // both fields when the or spans them
+  assert.deepEqual([...deriveGuard(or(cmp(name, 'startswith', '/etc/'), cmp(comm, '=', 'sh')), leaf)!.keys()], ['fd.name', 'proc.name']);
+  // glob: the literal part before the first wildcard; pmatch (components) gives none
+  const show = (as: Atom[] | undefined) => as?.map((a) => `${a.kind}:${new TextDecoder().decode(a.bytes)}`);
+  assert.deepEqual(show(atomsOf('glob', ['/proc/*/environ'])), ['prefix:/proc/']);
+  assert.equal(atomsOf('glob', ['*.so']), undefined);
+  assert.equal(atomsOf('pmatch', ['/var/lib/', '/']), undefined);
+  assert.equal(atomsOf('contains', ['']), undefined);
+  // fd.directory is a prefix of fd.name, fd.filename a suffix (its startswith: somewhere inside)
+  assert.deepEqual(show(onName('fd.directory', atomsOf('in', ['/etc', '/root'])!)), ['prefix:/etc', 'prefix:/root']);
+  assert.deepEqual(show(onName('fd.filename', atomsOf('startswith', ['.bash'])!)), ['contains:.bash']);
+  assert.equal(onName('fd.directory', atomsOf('endswith', ['/ssh'])!), undefined);
+});
+
+/** Literals cut from what the simulated host opens and runs: whole, prefixes, suffixes, middles, and misses. */
+function pieces(): string[] {
+  const out = new Set<string>(['', '/', '/nonexistent', 'zz']);
+  for (const p of PATHS) {
+    out.add(p);
+    for (const k of [1, 4, 5, 9, p.lastIndexOf('/')]) if (k > 0) { out.add(p.slice(0, k)); out.add(p.slice(k)); }
+    out.add(p.slice(2, 7));
+  }
+  for (const n of NAMES) { out.add(n); out.add(n.slice(0, 2)); out.add(n.slice(1)); }
+  return [...out];
+}
+
+const OPS: CmpOp[] = ['=', '!=', 'in', 'startswith', 'endswith', 'contains', 'pmatch', 'glob'];
+const FIELDS = ['fd.name', 'fd.directory', 'fd.filename', 'proc.name', 'proc.exepath', 'proc.pname'];
+
+function randomCondition(r: ReturnType<typeof mulberry>, lits: string[], depth = 0): IrExpr {
+  const k = r.int(depth > 2 ? 1 : 5);
+  if (k === 0 || depth > 2) {
+    const op = OPS[r.int(OPS.length)];
+    const pick = () => lits[r.int(lits.length)];
+    const vals = op === 'in' || op === 'pmatch' ? Array.from({ length: 1 + r.int(6) }, pick) : op === 'glob' ? [`${pick()}*${r.int(2) ? pick() : ''}`] : pick();
+    return cmp(field(FIELDS[r.int(FIELDS.length)]), op, vals);
+  }
+  const args = Array.from({ length: 2 + r.int(2) }, () => randomCondition(r, lits, depth + 1));
+  return k === 1 ? or(...args) : k === 2 ? not(args[0]) : and(...args);
+}
+
+test('WASM filter = reference interpreter on random rule sets made to be guarded', async () => {
+  const lits = pieces();
+  let guardedTypes = 0, hits = 0;
+  await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
+    const o = await randomRulesAgree(seed, lits);
+    if (o.guarded) guardedTypes++;
+    hits += o.hits;
+  }), { numRuns: Number(process.env.GUARD_RUNS ?? 12) });
+  // the rule sets must have been guarded and must have matched, or the comparison proves little
+  assert.ok(guardedTypes >= 10, `only ${guardedTypes} rule sets had guards`);
+  assert.ok(hits > 100, `only ${hits} matches`);
+});
+
+/** One random rule set over one simulated run: WASM and interpreter matches compared. */
+async function randomRulesAgree(seed: number, lits = pieces()): Promise<{ guarded: boolean; hits: number }> {
+    const r = mulberry(seed);
+    const rules = Array.from({ length: 12 }, (_, id) => rule(id, `r${id}`, randomCondition(r, lits), ['open', 'openat', 'execve', 'unlinkat', 'chmod']));
+    const rs = ruleset(rules);
+    const be = await compileBackend(rs);
+    assert.deepEqual(be.diagnostics, []);
+    const guarded = be.asSource.includes('trie_walk(LIT');
+    const world = new World(mulberry(seed));
+    const m = await FilterModule.load(be.wasm!);
+    world.seed(m);
+    const events: Event[] = [], parts: Uint8Array[] = [], expected: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const g = world.next();
+      for (const ev of g.before ? [g.before, g.event] : [g.event]) {
+        const get = getterFor(syscallFields, ev);
+        for (const x of rules) if (x.eventTypes!.includes(ev.type) && evaluate(x.condition, get)) expected.push(`${events.length}:${x.id}`);
+        events.push(ev);
+      }
+      parts.push(g.record);
+    }
+    const buf = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0; for (const p of parts) { buf.set(p, at); at += p.length; }
+    const got: string[] = [];
+    m.run(buf, (i, rid) => got.push(`${i}:${rid}`));
+    const show = (xs: string[]) => xs.slice(0, 5).map((x) => { const [i, rid] = x.split(':').map(Number); return `#${i} ${events[i].type} ${events[i].thread.comm} ${events[i].fd?.name ?? ''} -> r${rid}`; });
+    assert.deepEqual({ missing: show(expected.filter((x) => !got.includes(x))), extra: show(got.filter((x) => !expected.includes(x))) }, { missing: [], extra: [] });
+    return { guarded, hits: got.length };
+}
+
