@@ -30,3 +30,17 @@ test('16-byte scans (contains, icontains, the odd-path check) agree with plain J
     assert.deepEqual(got.sort((a, b) => a - b), want.sort((a, b) => a - b), `${path} (fd.name ${name})`);
   }), { numRuns: 500 });
 });
+
+test('proc.env as text: the NUL separators become spaces in 16-byte steps and one by one', async () => {
+  const needles = ['A=1 B', 'GLIBC_TUNABLES=', '=x y=', ' '];
+  const rs = ruleset(needles.map((n, i) => rule(i, `e${i}`, cmp(field('proc.env'), 'contains', n), ['execve'])));
+  const m = await FilterModule.load((await compileBackend(rs)).wasm!);
+  let tid = 2000;
+  fc.assert(fc.property(fc.array(fc.constantFrom('A=1', 'B=2', 'GLIBC_TUNABLES=glibc.malloc.mxfast=1', 'x=x', 'y=', 'LONG_VARIABLE_NAME=some/long/value'), { maxLength: 30 }), (env) => {
+    const t = tid++;
+    const got: number[] = [];
+    m.run(rec('execve', { tid: t, pid: t, ppid: 1, comm: 'sh' }, { res: 0, exe: '/bin/sh', args: [], tid: t, pid: t, ptid: 1, cwd: '/', comm: 'sh', exepath: '/bin/sh', flags: 0, uid: 0, loginuid: 0, env }), (_i, r) => got.push(r));
+    const text = env.join(' ');
+    assert.deepEqual(got.sort((a, b) => a - b), needles.flatMap((n, i) => (env.length && text.includes(n) ? [i] : [])), text);
+  }), { numRuns: 300 });
+});
