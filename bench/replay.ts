@@ -1,19 +1,27 @@
 // End-to-end replay, as a user runs it: `vigil replay FILE.vcap -r RULES` in a child process (read,
 // decode, state, WASM filter, format and print the matched alerts to a pipe). The capture is the
-// filter benchmark's generated world written as a .vcap. Events/s come from two runs of the same
+// filter benchmark's generated world written as a .vcap, or (--capture FILE) a recorded capture cut
+// to the event types the agent would ask the kernel for with these rules and repeated, timestamps
+// moved on each time, up to the event count. Events/s come from two runs of the same
 // command, on the full capture and on its first tenth, so start-up (rule compile) cancels out;
 // resident memory is sampled from the child's /proc status (peak, and steady state). A baseline in
 // the same run replays with a rule that never matches: what the rules and their alerts cost.
-//   npx tsx bench/replay.ts [--events N] [RULES.yaml...]   (default 2M events, upstream stable + incubating)
+//   npx tsx bench/replay.ts [--events N] [--capture FILE.vcap[.gz]] [RULES.yaml...]
+//   (default 2M generated events, upstream stable + incubating)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { VcapWriter } from '../runtime/sources/vcap/writer.js';
+import { decodeHeader } from '../runtime/sources/vcap/format.js';
+import { kernelInterest } from '../runtime/filter/state-types.js';
+import { compileFrontEnd } from '../compiler/frontend.js';
+import { compileBackend } from '../compiler/backend/index.js';
 import { World, mulberry } from '../test/backend/world.js';
 
-const { values: a, positionals } = parseArgs({ allowPositionals: true, options: { events: { type: 'string', default: '2000000' } } });
+const { values: a, positionals } = parseArgs({ allowPositionals: true, options: { events: { type: 'string', default: '2000000' }, capture: { type: 'string' } } });
 const root = new URL('../', import.meta.url).pathname;
 const rules = positionals.length ? positionals : [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
 const N = Number(a.events);
@@ -32,6 +40,40 @@ async function capture(path: string, n: number): Promise<number> {
   }
   await w.close();
   return records;
+}
+
+/** The records of a recorded capture that the rules' interest set lets through (what the kernel would send). */
+async function interestRecords(file: string): Promise<Uint8Array[]> {
+  let raw = new Uint8Array(readFileSync(file));
+  if (raw[0] === 0x1f && raw[1] === 0x8b) raw = new Uint8Array(gunzipSync(raw));
+  const header = decodeHeader(file, raw);
+  if (!header) throw new Error(`${file}: not a .vcap capture`);
+  const be = await compileBackend(compileFrontEnd(rules).ruleset, { build: false });
+  const interest = new Set(kernelInterest(be.manifest.interest.ids));
+  const body = raw.subarray(header.headerLen), v = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < body.length; at += v.getUint32(at + 4, true)) if (interest.has(v.getUint16(at + 2, true))) out.push(body.subarray(at, at + v.getUint32(at + 4, true)));
+  if (out.length === 0) throw new Error(`${file}: no record of the rules' interest set`);
+  return out;
+}
+
+/** `n` records of `recs` over and over, each pass's timestamps moved past the previous pass's. */
+async function repeated(path: string, recs: Uint8Array[], n: number): Promise<number> {
+  const w = await VcapWriter.open(path);
+  const ts = (r: Uint8Array) => new DataView(r.buffer, r.byteOffset, r.byteLength).getBigUint64(8, true);
+  const span = ts(recs[recs.length - 1]) - ts(recs[0]) + 1_000_000n;
+  let written = 0;
+  for (let pass = 0n; written < n; pass++) {
+    for (const r of recs) {
+      if (written === n) break;
+      const c = r.slice();
+      new DataView(c.buffer).setBigUint64(8, ts(r) + pass * span, true);
+      w.write(c); written++;
+      if (w.backlogged) await w.drain();
+    }
+  }
+  await w.close();
+  return written;
 }
 
 /**
@@ -62,7 +104,9 @@ async function run(file: string, ruleFiles = rules): Promise<{ secs: number; pea
 const dir = mkdtempSync(join(tmpdir(), 'vigil-replay-'));
 try {
   const full = join(dir, 'full.vcap'), small = join(dir, 'small.vcap');
-  const nFull = await capture(full, N), nSmall = await capture(small, Math.round(N / 10));
+  const recorded = a.capture ? await interestRecords(a.capture) : undefined;
+  const make = (path: string, n: number) => (recorded ? repeated(path, recorded, n) : capture(path, n));
+  const nFull = await make(full, N), nSmall = await make(small, Math.round(N / 10));
   // interleaved, best of three each: the host is shared
   let bestFull = { secs: Infinity, peakMiB: 0, steadyMiB: 0, alerts: 0 }, bestSmall = { ...bestFull };
   for (let i = 0; i < 3; i++) {
@@ -83,7 +127,7 @@ try {
   }
   const baseEvps = (nFull - nSmall) / (qFull - qSmall);
   console.log(JSON.stringify({
-    bench: 'replay', rules: rules.map((f) => f.replace(root, '')), events: { full: nFull, small: nSmall },
+    bench: 'replay', input: a.capture ? { capture: a.capture, recordsInInterest: recorded!.length } : 'generated world', rules: rules.map((f) => f.replace(root, '')), events: { full: nFull, small: nSmall },
     secs: { full: +bestFull.secs.toFixed(2), small: +bestSmall.secs.toFixed(2) }, alerts: bestFull.alerts,
     eventsPerSec: Math.round(evps), rssMiB: { peak: +bestFull.peakMiB.toFixed(1), steady: +bestFull.steadyMiB.toFixed(1) },
     baseline: { what: 'same replay, one rule that never matches', eventsPerSec: Math.round(baseEvps), ratio: +(evps / baseEvps).toFixed(3) },

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the module against the installed Debian headers, boots the matching Debian kernel
 # under QEMU (TCG, 2 vCPUs) and runs the guest driver: `run.sh test` (scenarios and stress)
-# or `run.sh bench`. Results: test/kmod/.work/out/{results.json,console.log}. Exit status is
+# or `run.sh bench`, or `run.sh record` (a capture of ordinary work for the benchmarks,
+# test/kmod/guest/record.ts). Results: test/kmod/.work/out/{results.json,console.log}. Exit status is
 # non-zero on any setup, build, boot or kernel-log failure (BUG/WARNING/Oops/Call Trace).
 set -eu
 MODE=${1:-test}
@@ -53,7 +54,10 @@ KDEBUG="$KDEBUG sysctl.kernel.hung_task_timeout_secs=60 sysctl.kernel.hung_task_
 # patching; QEMU's multi-threaded TCG did not here. See kmod/README.md (CI hang).
 TCG=${VIGIL_KMOD_TCG:-single}
 # The agent mode runs the rule compiler (assemblyscript) in the guest: it asks for more memory.
-timeout "${VIGIL_KMOD_TIMEOUT:-270}" qemu-system-x86_64 -accel tcg,thread=$TCG -cpu max -smp 2 -m ${VIGIL_KMOD_MEM:-1G} \
+# record mode runs the workload for VIGIL_CYCLES seconds (default 60), then writes the capture
+LIMIT=270
+[ "$MODE" = record ] && LIMIT=$(( ${VIGIL_CYCLES:-60} + 300 ))
+timeout "${VIGIL_KMOD_TIMEOUT:-$LIMIT}" qemu-system-x86_64 -accel tcg,thread=$TCG -cpu max -smp 2 -m ${VIGIL_KMOD_MEM:-1G} \
 	-nographic -nodefaults -serial stdio -no-reboot \
 	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initramfs.cpio.gz" \
 	-append "console=ttyS0 panic=-1 $KDEBUG vigil_mode=$MODE vigil_only=${VIGIL_ONLY:-} vigil_cycles=${VIGIL_CYCLES:-} vigil_rounds=${VIGIL_BENCH_ROUNDS:-}" \

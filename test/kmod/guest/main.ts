@@ -1,6 +1,6 @@
 // Guest entry point (run by init.sh under the host's node): VIGIL_MODE=test runs the scenarios
-// and stress checks, VIGIL_MODE=bench the benchmark. Results go to /out/results.json; any
-// exception makes the exit status non-zero, which the harness reports.
+// and stress checks, VIGIL_MODE=bench the benchmark; agent, soak and record are below. Results go
+// to /out/results.json; any exception makes the exit status non-zero, which the harness reports.
 import { writeFileSync } from 'node:fs';
 import { Device } from './device.js';
 import { runScenarios } from './scenarios.js';
@@ -8,6 +8,7 @@ import { blockedReaders, dropAccounting, interestChurn, overfill, unloadCycles }
 import { drainRate, syscallCost } from './bench.js';
 import { load, unload } from './util.js';
 import { agentScenarios } from './agent.js';
+import { recordWorkload } from './record.js';
 
 async function main() {
   const mode = process.env.VIGIL_MODE ?? 'test';
@@ -24,6 +25,12 @@ async function main() {
   if (mode === 'agent') {
     // `vigil run` on the module, against real actions (test/kmod/guest/agent.ts).
     try { out.agent = await agentScenarios(); } catch (e) { out.agentError = String((e as Error).stack ?? e); throw e; } finally { write(); }
+    return;
+  }
+  if (mode === 'record') {
+    // A capture of ordinary work for the benchmarks (test/kmod/guest/record.ts); VIGIL_CYCLES=S seconds.
+    out.record = await recordWorkload(Number(process.env.VIGIL_CYCLES || 60));
+    write();
     return;
   }
   if (mode === 'soak') {
