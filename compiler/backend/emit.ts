@@ -1,7 +1,7 @@
 // IR -> AssemblyScript. One function per event type holds every rule that can match that type, in
 // rule order; evt.type tests fold to constants there, and a sub-expression that several rules of the
-// type share (an expanded macro) is evaluated once per event through a memo local, and a rule
-// with a guard (guard.ts: a literal its condition needs) is skipped when the guard's bit is clear.
+// type share (an expanded macro) is evaluated once per event through a memo local. Where rules
+// have guards (guard.ts: literals their conditions need), the guard bits select the rules to run.
 import { EVENTS, type EventDef } from '../../schema/events.js';
 import type { Diagnostic } from '../diag.js';
 import type { IrExpr, IrRule, IrRuleSet, ValueExpr, Literal, CmpOp, FieldRef } from '../ir/types.js';
@@ -108,10 +108,10 @@ class TypeGen {
     const walk = (access: string) => ((uses.get(access) ?? 0) >= 2 ? 1 : 8);
     for (const r of rules) { const g = deriveGuard(r.condition, leaf, walk); if (g) this.guards.add(r.id, g); }
     this.guards.finish(this.pool, reg, (_z, body) => this.helpers.get('(rec: usize, idx: u32): bool', body));
-    this.locals.push(...this.guards.locals);
   }
 
-  guard(ruleId: number): string | undefined { return this.guards.test(ruleId); }
+  /** The type function's body selecting rules by their guards, or undefined (no guard built). */
+  guardedBody(rules: Array<{ id: number; cond: string }>, cand: string): string[] | undefined { return this.guards.body(rules, this.pool, cand); }
 
   /** The field access and literals of a comparison that cmp() compiles as a plain string test. */
   private plainStr(e: Extract<IrExpr, { k: 'cmp' }>): { access: string; vals: Literal[] } | undefined {
@@ -358,6 +358,7 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
   let helpers = new Helpers();
   let memoCount = 0;
   let guards = new GuardRegistry();
+  let candWords = 1;
 
   // Two passes: the first finds rules the back end cannot compile, the second emits the rest.
   for (let pass = 0; pass < 2; pass++) {
@@ -369,8 +370,9 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
       if (rules.length === 0) continue;
       const gen = new TypeGen(ev, pool, sharedKeys(rules, keys), keys, cache, helpers);
       gen.planGuards(rules, guards);
-      const lines: string[] = [];
+      let lines: string[] = [];
       const ids: number[] = [];
+      const emitted: Array<{ id: number; cond: string }> = [];
       for (const r of rules) {
         let cond: string;
         try { cond = gen.expr(r.condition); } catch (err) {
@@ -383,10 +385,12 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
         }
         if (cond === 'false') continue;
         ids.push(r.id);
-        const g = gen.guard(r.id);
-        lines.push(`  if (${g ? `${g} && (${cond})` : cond}) { if (hit(idx, ${r.id})) return; }`);
+        emitted.push({ id: r.id, cond });
+        lines.push(`  if (${cond}) { if (hit(idx, ${r.id})) return; }`);
       }
-      if (pass === 1 && ids.length) { bodies.set(ev.id, { locals: gen.locals, lines, ids }); memoCount = Math.max(memoCount, gen.locals.filter((l) => l.startsWith('M')).length); }
+      const guarded = gen.guardedBody(emitted, 'CAND');
+      if (guarded) { lines = guarded; candWords = Math.max(candWords, Math.ceil(emitted.length / 32)); }
+      if (pass === 1 && ids.length) { bodies.set(ev.id, { locals: gen.locals, lines, ids }); memoCount = Math.max(memoCount, gen.locals.length); }
     }
   }
   const typeFns = new Map<string, number>(), caseFn = new Map<number, number>();
@@ -404,7 +408,7 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
   const cases = [...bodies.keys()].map((id) => `    case ${id}: t${caseFn.get(id)}(rec, idx); break;`).join('\n');
   const data = pool.size ? `const LIT: usize = memory.data<u8>([${pool.data().join(',')}]);` : 'const LIT: usize = 0;';
   const source = moduleSource({
-    rules: enabled.length, data, cacheSize: cache.size, guardDecls: guards.decls, guardMemos: guards.memos,
+    rules: enabled.length, data, cacheSize: cache.size, guardDecls: [...guards.decls, `const CAND: usize = memory.data(${candWords * 4}, 4);`],
     memoCount, cases, functions: fns,
   });
   // a rule whose condition folds to false for every event type is compiled too: it never matches

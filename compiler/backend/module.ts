@@ -19,7 +19,6 @@ export interface ModuleParts {
   /** entries of the per-event field cache */
   cacheSize: number;
   guardDecls: string[];
-  guardMemos: string[];
   memoCount: number;
   /** the dispatch switch's cases */
   cases: string;
@@ -33,7 +32,6 @@ ${HEADER_IMPORTS}
 ${m.data}
 const CACHE: usize = memory.data(${m.cacheSize * 12 + 12}, 8);
 ${m.guardDecls.join('\n')}
-${m.guardMemos.length ? `let ${m.guardMemos.map((z) => `${z}: i32 = 0`).join(', ')};` : ''}
 let FC: i32 = 0;
 ${m.memoCount ? `let ${Array.from({ length: m.memoCount }, (_, i) => `M${i}: i32 = 0`).join(', ')};` : ''}
 let CD: u8 = 0;

@@ -98,6 +98,11 @@ export class Pool {
     return at;
   }
 
+  /** A table of u32 words (guard rule masks), laid out once per content. */
+  u32s(words: number[]): number {
+    return this.once(`u32s\0${words.join(',')}`, () => { this.align4(); const at = this.bytes.length; for (const w of words) this.u32(w); return at; });
+  }
+
   /** A guard trie (layout in assembly/lib/trie.ts) whose bit masks are `words` u32 wide. */
   trie(t: Trie, words: number): number { return this.once(`trie\0${words}\0${JSON.stringify(t)}`, () => this.layoutTrie(t, words)); }
 

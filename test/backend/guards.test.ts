@@ -126,6 +126,15 @@ async function randomRulesAgree(seed: number, lits = pieces()): Promise<{ guarde
     m.run(buf, (i, rid) => got.push(`${i}:${rid}`));
     const show = (xs: string[]) => xs.slice(0, 5).map((x) => { const [i, rid] = x.split(':').map(Number); return `#${i} ${events[i].type} ${events[i].thread.comm} ${events[i].fd?.name ?? ''} -> r${rid}`; });
     assert.deepEqual({ missing: show(expected.filter((x) => !got.includes(x))), extra: show(got.filter((x) => !expected.includes(x))) }, { missing: [], extra: [] });
+    // rule_matching: first: per event, the first rule in rule order (rules are selected by guard bits)
+    const firstWorld = new World(mulberry(seed));
+    const mf = await FilterModule.load(be.wasm!);
+    firstWorld.seed(mf);
+    const gotFirst: string[] = [];
+    mf.run(buf, (i, rid) => gotFirst.push(`${i}:${rid}`), { first: true });
+    const firstOf = new Map<number, string>();
+    for (const x of expected) { const i = Number(x.split(':')[0]); if (!firstOf.has(i)) firstOf.set(i, x); }
+    assert.deepEqual(gotFirst, [...firstOf.values()]);
     return { guarded, hits: got.length };
 }
 
