@@ -1,9 +1,10 @@
 // Guest mode `record`: a capture of ordinary work on a real kernel, for the benchmarks to measure
-// beside their generated event mix (bench/run.ts --capture, bench/replay.ts --capture). vigil.ko
+// beside their generated event mix (bench/capture-filter.ts, bench/replay.ts --capture). vigil.ko
 // is loaded, `vigil capture` records every event type while this driver runs a mix of what a node
 // does all day: a C build, shell loops over coreutils, archive and checksum jobs, interpreter
 // starts (perl, python3, node) and HTTP requests between local processes. Nothing here is an
-// attack. The capture goes to /out/workload.vcap.gz (test/kmod/.work/out on the host).
+// attack, though the loop over /etc reads /etc/shadow as root, which the sensitive-file rules
+// report once a round. The capture goes to /out/workload.vcap.gz (test/kmod/.work/out on the host).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { load, sleep, unload } from './util.js';
