@@ -13,6 +13,7 @@ import { syscallFields } from '../../compiler/fields/syscall.js';
 import type { IrRuleSet } from '../../compiler/ir/types.js';
 import type { Event } from '../../schema/model.js';
 import { World, mulberry } from './world.js';
+import { simulate } from './simulate.js';
 
 const UPSTREAM = ['../shared/falco/rules/falco_rules.yaml', '../shared/falco/rules/falco-incubating_rules.yaml'];
 const root = new URL('../../', import.meta.url).pathname;
@@ -38,19 +39,11 @@ async function differential(files: string[], runs: number, eventsPerRun: number)
     const world = new World(mulberry(seed));
     const m = await FilterModule.load(be.wasm!);
     world.seed(m);
-    const events: Event[] = [];
-    const parts: Uint8Array[] = [];
-    const expected: string[] = [];
-    for (let i = 0; i < eventsPerRun; i++) {
-      const g = world.next();
-      for (const ev of g.before ? [g.before, g.event] : [g.event]) {
-        for (const id of interpMatches(fe.ruleset, compiled, ev)) { expected.push(`${events.length}:${id}`); hitRules.add(id); }
-        events.push(ev);
-      }
-      parts.push(g.record);
-    }
-    const buf = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-    let at = 0; for (const p of parts) { buf.set(p, at); at += p.length; }
+    const { events, buf, expected } = simulate(world, eventsPerRun, (ev) => {
+      const ids = interpMatches(fe.ruleset, compiled, ev);
+      ids.forEach((id) => hitRules.add(id));
+      return ids;
+    });
     const got: string[] = [];
     m.run(buf, (i, r) => got.push(`${i}:${r}`));
     total += events.length;

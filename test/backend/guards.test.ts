@@ -12,9 +12,9 @@ import { FilterModule } from '../../compiler/backend/host.js';
 import { evaluate, getterFor } from '../../compiler/interp/index.js';
 import { syscallFields } from '../../compiler/fields/syscall.js';
 import type { CmpOp, IrExpr } from '../../compiler/ir/types.js';
-import type { Event } from '../../schema/model.js';
 import { field, cmp, and, or, not, rule, ruleset } from './ir-helpers.js';
 import { World, mulberry, PATHS, NAMES } from './world.js';
+import { simulate } from './simulate.js';
 
 const startsWith = (v: Uint8Array, l: Uint8Array) => l.length <= v.length && l.every((b, i) => v[i] === b);
 const endsWith = (v: Uint8Array, l: Uint8Array) => l.length <= v.length && l.every((b, i) => v[v.length - l.length + i] === b);
@@ -110,18 +110,10 @@ async function randomRulesAgree(seed: number, lits = pieces()): Promise<{ guarde
     const world = new World(mulberry(seed));
     const m = await FilterModule.load(be.wasm!);
     world.seed(m);
-    const events: Event[] = [], parts: Uint8Array[] = [], expected: string[] = [];
-    for (let i = 0; i < 400; i++) {
-      const g = world.next();
-      for (const ev of g.before ? [g.before, g.event] : [g.event]) {
-        const get = getterFor(syscallFields, ev);
-        for (const x of rules) if (x.eventTypes!.includes(ev.type) && evaluate(x.condition, get)) expected.push(`${events.length}:${x.id}`);
-        events.push(ev);
-      }
-      parts.push(g.record);
-    }
-    const buf = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-    let at = 0; for (const p of parts) { buf.set(p, at); at += p.length; }
+    const { events, buf, expected } = simulate(world, 400, (ev) => {
+      const get = getterFor(syscallFields, ev);
+      return rules.filter((x) => x.eventTypes!.includes(ev.type) && evaluate(x.condition, get)).map((x) => x.id);
+    });
     const got: string[] = [];
     m.run(buf, (i, rid) => got.push(`${i}:${rid}`));
     const show = (xs: string[]) => xs.slice(0, 5).map((x) => { const [i, rid] = x.split(':').map(Number); return `#${i} ${events[i].type} ${events[i].thread.comm} ${events[i].fd?.name ?? ''} -> r${rid}`; });
