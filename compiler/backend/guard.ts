@@ -103,6 +103,10 @@ interface Group { access: string; rules: Array<{ bit: number; atoms: Atom[] }>; 
 export class GuardPlan {
   private groups = new Map<string, Group>();
   private ruleGuards = new Map<number, Array<{ group: string; bit: number }>>();
+  /** Per group built: its number (ZB<z>, the bits), its getter's name, its size. */
+  private built = new Map<string, number>();
+  private names = new Map<number, string>();
+  private sizes = new Map<number, { words: number; bits: number }>();
 
   add(ruleId: number, g: Guard): void {
     const refs: Array<{ group: string; bit: number }> = [];
@@ -119,11 +123,9 @@ export class GuardPlan {
     this.ruleGuards.set(ruleId, refs);
   }
 
-  private built = new Map<string, number>();
-
   /**
-   * Lays out each group's tries and returns the getter bodies to register (name chosen by the
-   * caller's helper table). A group whose trie is too large leaves its rules unguarded.
+   * Lays out each group's tries and hands `getter` the body of the function that fills its bits
+   * (the caller names and registers it). A group whose trie is too large leaves its rules unguarded.
    */
   finish(pool: Pool, reg: GuardRegistry, getter: (z: number, body: string) => string): void {
     for (const [key, gr] of this.groups) {
@@ -145,10 +147,10 @@ export class GuardPlan {
         throw err;
       }
       const z = reg.next(words);
-      // no value: no bit (a positive test on an absent field is false); always true, so a call fills
+      // no value: no bit (a positive test on an absent field is false)
       const lines: string[] = [];
       for (let w = 0; w < words; w++) lines.push(`  store<u32>(ZB${z} + ${w * 4}, 0);`);
-      lines.push(`  if (!(${gr.access})) return true;`);
+      lines.push(`  if (!(${gr.access})) return;`);
       if (fwdAt >= 0) lines.push(`  trie_walk(LIT + ${fwdAt}, ZB${z}, false);`);
       if (revAt >= 0) lines.push(`  trie_walk(LIT + ${revAt}, ZB${z}, true);`);
       for (const c of contains) {
@@ -156,15 +158,11 @@ export class GuardPlan {
         const at = `ZB${z} + ${(c.bit >> 5) * 4}`;
         lines.push(`  if (str_contains(SP, SL, LIT + ${r.off}, ${r.len})) store<u32>(${at}, load<u32>(${at}) | ${(1 << (c.bit & 31)) >>> 0});`);
       }
-      lines.push('  return true;');
       this.built.set(key, z);
       this.names.set(z, getter(z, lines.join('\n')));
       this.sizes.set(z, { words, bits: gr.rules.length });
     }
   }
-  private names = new Map<number, string>();
-  private sizes = new Map<number, { words: number; bits: number }>();
-
   /**
    * The body of a type's function when some of its rules have guards: every guard field is filled
    * first, the guard bits that are set select the rules to evaluate (a table per field: bit ->
