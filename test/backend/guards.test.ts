@@ -15,6 +15,7 @@ import type { CmpOp, IrExpr } from '../../compiler/ir/types.js';
 import { field, cmp, and, or, not, rule, ruleset } from './ir-helpers.js';
 import { World, mulberry, PATHS, NAMES } from './world.js';
 import { simulate } from './simulate.js';
+import { rec } from './records.js';
 
 const startsWith = (v: Uint8Array, l: Uint8Array) => l.length <= v.length && l.every((b, i) => v[i] === b);
 const endsWith = (v: Uint8Array, l: Uint8Array) => l.length <= v.length && l.every((b, i) => v[v.length - l.length + i] === b);
@@ -130,3 +131,23 @@ async function randomRulesAgree(seed: number, lits = pieces()): Promise<{ guarde
     return { guarded, hits: got.length };
 }
 
+
+test('a guard trie past its size cap is not built: its rules run unguarded and still match', async () => {
+  const paths = Array.from({ length: 1500 }, (_, i) => `/opt/app${i % 97}/data/${(i * 7919).toString(36)}/file-${i}.conf`);
+  const rs = ruleset([
+    rule(0, 'list', cmp(field('fd.name'), 'in', paths), ['openat']),
+    rule(1, 'etc', cmp(field('fd.name'), 'startswith', '/etc/'), ['openat']),
+    rule(2, 'half', cmp(field('fd.name'), 'in', paths.slice(0, 750)), ['openat']),
+  ]);
+  const be = await compileBackend(rs);
+  assert.ok(!be.asSource.includes('trie_walk(LIT'), 'the fd.name trie was built past its cap');
+  const small = await compileBackend(ruleset(rs.rules.map((r) => ({ ...r, condition: r.id === 1 ? r.condition : cmp(field('fd.name'), 'in', paths.slice(0, 20)) }))));
+  assert.ok(small.asSource.includes('trie_walk(LIT'), 'a small list is guarded');
+  const m = await FilterModule.load(be.wasm!);
+  const cases: Array<[string, number[]]> = [[paths[3], [0, 2]], [paths[1400], [0]], ['/etc/passwd', [1]], ['/opt/app1/other', []]];
+  cases.forEach(([path, want], k) => {
+    const got: number[] = [];
+    m.run(rec('openat', { tid: 3000 + k, pid: 3000 + k, ppid: 1, comm: 'cat' }, { fd: 3, dirfd: -100, name: path, flags: 0 }), (_i, r) => got.push(r));
+    assert.deepEqual(got, want, path);
+  });
+});
