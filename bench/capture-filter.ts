@@ -4,14 +4,13 @@
 // follows). In the same run, two baselines: the same module on bench/run.ts's generated mix, and a
 // module without rules (state tracking only) on the capture. Per event type: share and ns/event.
 //   npx tsx bench/capture-filter.ts FILE.vcap[.gz] [RULES.yaml...]   (default: upstream stable + incubating)
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { compileFrontEnd } from '../compiler/frontend.js';
 import { compileBackend } from '../compiler/backend/index.js';
 import { EVENTS } from '../schema/events.js';
-import { decodeHeader } from '../runtime/sources/vcap/format.js';
 import { kernelInterest } from '../runtime/filter/state-types.js';
 import { World, mulberry } from '../test/backend/world.js';
+import { concat } from '../test/backend/records.js';
+import { interestRecords } from './capture-records.js';
 import { seeded, timeWasm } from './filter-timing.js';
 import type { FilterModule } from '../compiler/backend/host.js';
 
@@ -25,34 +24,21 @@ const be = await compileBackend(fe.ruleset);
 const noRules = (await compileBackend({ ...fe.ruleset, rules: [] })).wasm!;
 const interest = new Set(kernelInterest(be.manifest.interest.ids));
 
-let raw = new Uint8Array(readFileSync(file));
-if (raw[0] === 0x1f && raw[1] === 0x8b) raw = new Uint8Array(gunzipSync(raw));
-const header = decodeHeader(file, raw);
-if (!header) throw new Error(`${file}: not a .vcap capture`);
-const body = raw.subarray(header.headerLen);
-const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
-const kept: Uint8Array[] = [];
+const { total, records: kept } = await interestRecords(file, interest);
+// per type, exit records only: the filter skips enter records at once
 const byType = new Map<number, Uint8Array[]>();
-let total = 0;
-for (let at = 0; at + 8 <= body.length;) {
-  const ty = v.getUint16(at + 2, true), len = v.getUint32(at + 4, true);
-  if (len < 8 || at + len > body.length) throw new Error(`${file}: bad record at byte ${header.headerLen + at}`);
-  total++;
-  // exit records only: the filter skips enter records, and the interest set is what the kernel sends
-  if (interest.has(ty)) {
-    const r = body.subarray(at, at + len);
-    kept.push(r);
-    if (v.getUint8(at + 62) !== 0) { if (!byType.has(ty)) byType.set(ty, []); byType.get(ty)!.push(r); }
-  }
-  at += len;
+for (const r of kept) {
+  if (r[62] === 0) continue;
+  const ty = r[2] | (r[3] << 8);
+  if (!byType.has(ty)) byType.set(ty, []);
+  byType.get(ty)!.push(r);
 }
-const join = (parts: Uint8Array[]) => { const b = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let o = 0; for (const p of parts) { b.set(p, o); o += p.length; } return b; };
-const capture = join(kept);
+const capture = concat(kept);
 
 const world = new World(mulberry(42));
 const gen: Uint8Array[] = [];
 for (let i = 0; i < 100_000; i++) gen.push(world.next().record);
-const mix = join(gen);
+const mix = concat(gen);
 
 /**
  * The whole capture in order, batch by batch as the agent feeds it (copies into the batch area not
@@ -93,7 +79,7 @@ console.log(`tracking only on the capture ${(tracking.evps / 1e6).toFixed(2)}M e
 console.log(`${'type'.padEnd(12)} ${'share'.padStart(6)} ${'rules ns'.padStart(9)} ${'tracking ns'.padStart(12)}`);
 const exits = [...byType.values()].reduce((n, r) => n + r.length, 0);
 for (const [ty, recs] of [...byType].sort((a, b) => b[1].length - a[1].length).slice(0, 15)) {
-  const buf = join(recs);
+  const buf = concat(recs);
   // each module first follows the whole capture, so the type's records meet the state they met in it
   const warm = async (w: Uint8Array) => { const m = await seeded(w); timeStream(m, capture, 0); return m; };
   const r = timeWasm(await warm(be.wasm!), buf, 1_000_000).nsMin, t = timeWasm(await warm(noRules), buf, 1_000_000).nsMin;

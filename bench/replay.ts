@@ -13,12 +13,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { VcapWriter } from '../runtime/sources/vcap/writer.js';
-import { decodeHeader } from '../runtime/sources/vcap/format.js';
 import { kernelInterest } from '../runtime/filter/state-types.js';
 import { compileFrontEnd } from '../compiler/frontend.js';
 import { compileBackend } from '../compiler/backend/index.js';
+import { interestRecords } from './capture-records.js';
 import { World, mulberry } from '../test/backend/world.js';
 
 const { values: a, positionals } = parseArgs({ allowPositionals: true, options: { events: { type: 'string', default: '2000000' }, capture: { type: 'string' } } });
@@ -43,18 +42,9 @@ async function capture(path: string, n: number): Promise<number> {
 }
 
 /** The records of a recorded capture that the rules' interest set lets through (what the kernel would send). */
-async function interestRecords(file: string): Promise<Uint8Array[]> {
-  let raw = new Uint8Array(readFileSync(file));
-  if (raw[0] === 0x1f && raw[1] === 0x8b) raw = new Uint8Array(gunzipSync(raw));
-  const header = decodeHeader(file, raw);
-  if (!header) throw new Error(`${file}: not a .vcap capture`);
+async function recordedInterest(file: string): Promise<Uint8Array[]> {
   const be = await compileBackend(compileFrontEnd(rules).ruleset, { build: false });
-  const interest = new Set(kernelInterest(be.manifest.interest.ids));
-  const body = raw.subarray(header.headerLen), v = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  const out: Uint8Array[] = [];
-  for (let at = 0; at < body.length; at += v.getUint32(at + 4, true)) if (interest.has(v.getUint16(at + 2, true))) out.push(body.subarray(at, at + v.getUint32(at + 4, true)));
-  if (out.length === 0) throw new Error(`${file}: no record of the rules' interest set`);
-  return out;
+  return (await interestRecords(file, new Set(kernelInterest(be.manifest.interest.ids)))).records;
 }
 
 /** `n` records of `recs` over and over, each pass's timestamps moved past the previous pass's. */
@@ -104,7 +94,7 @@ async function run(file: string, ruleFiles = rules): Promise<{ secs: number; pea
 const dir = mkdtempSync(join(tmpdir(), 'vigil-replay-'));
 try {
   const full = join(dir, 'full.vcap'), small = join(dir, 'small.vcap');
-  const recorded = a.capture ? await interestRecords(a.capture) : undefined;
+  const recorded = a.capture ? await recordedInterest(a.capture) : undefined;
   const make = (path: string, n: number) => (recorded ? repeated(path, recorded, n) : capture(path, n));
   const nFull = await make(full, N), nSmall = await make(small, Math.round(N / 10));
   // interleaved, best of three each: the host is shared

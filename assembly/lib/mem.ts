@@ -82,3 +82,18 @@ export function mem_init(): void {
 }
 @inline export function slot_len(slot: usize): i32 { return <i32>load<u16>(slot); }
 @inline export function slot_ptr(slot: usize): usize { return slot + 2; }
+
+/**
+ * Copies `n` bytes with each NUL turned into a space: argument and environment lists are
+ * NUL-separated in the record and space-joined as Falco prints them. 16 bytes per step (nearly
+ * every block of such a list holds a NUL), the tail by bytes.
+ */
+export function copy_nul_to_space(dst: usize, src: usize, n: i32): void {
+  const zero = i8x16.splat(0), space = i8x16.splat(32);
+  let k = 0;
+  for (; k + 16 <= n; k += 16) {
+    const v = v128.load(src + <usize>k);
+    v128.store(dst + <usize>k, v128.bitselect(space, v, i8x16.eq(v, zero)));
+  }
+  for (; k < n; k++) { const c = load<u8>(src + <usize>k); store<u8>(dst + <usize>k, c == 0 ? 32 : c); }
+}

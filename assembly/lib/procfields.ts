@@ -2,7 +2,7 @@
 // capability sets, pid-namespace id and start time (proc.env, thread.cap_*, proc.vpid,
 // proc.duration), and the fs.path.* paths of file events. Same contract as fields.ts: true when the
 // field has a value, left in SP/SL or IV.
-import { slot_len, slot_ptr } from './mem';
+import { slot_len, slot_ptr, copy_nul_to_space } from './mem';
 import { fd_name_ready } from './fdname';
 import { fd_get, T_ENV, T_START, T_VPID, T_HAVE, TH_CAPS, TH_VPID, TH_START, F_NAME, F_RAW } from './state';
 import { SP, SL, IV, s_param, i_param, scratch, set_str, set_int, normalize_path } from './fields';
@@ -13,14 +13,7 @@ export function s_env(e: usize): bool {
   const n = slot_len(e + T_ENV);
   const src = slot_ptr(e + T_ENV);
   const out = scratch(n);
-  let i = 0;
-  // the NUL separators become spaces, 16 bytes at a time (an environment runs to a kilobyte)
-  const zero = i8x16.splat(0), space = i8x16.splat(32);
-  for (; i + 16 <= n; i += 16) {
-    const v = v128.load(src + <usize>i);
-    v128.store(out + <usize>i, v128.bitselect(space, v, i8x16.eq(v, zero)));
-  }
-  for (; i < n; i++) { const c = load<u8>(src + <usize>i); store<u8>(out + <usize>i, c == 0 ? 32 : c); }
+  copy_nul_to_space(out, src, n);
   return set_str(out, n);
 }
 

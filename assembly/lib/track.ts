@@ -1,7 +1,7 @@
 // Keeps the thread and fd tables current from the records of each batch, so the host only seeds
 // them. Runs before the rules see an event (exec/clone/open/socket/connect/dup update what the event
 // itself shows, as Falco's parser does) and after (close and exit remove entries).
-import { slot_set, slot_len, slot_ptr } from './mem';
+import { slot_set, slot_len, slot_ptr, copy_nul_to_space } from './mem';
 import {
   thread_get, thread_put, thread_del, fd_get, fd_put, fd_new, fd_del, fds_fork, fds_drop,
   T_PID, T_PPID, T_UID, T_LOGINUID, T_TTY, T_EXEFLAGS, T_COMM, T_EXE, T_EXEPATH, T_ARGS, T_CWD, T_CID, T_CAP_PERM, T_CAP_EFF, T_CAP_INH, T_START, T_VPID, T_HAVE, T_ENV, TH_CAPS, TH_VPID, TH_START, F_RAW,
@@ -36,15 +36,7 @@ function set_args(e: usize, rec: usize, i: i32): void {
   const n = SL < 512 ? SL : 512;
   const d = e + T_ARGS + 2;
   store<u16>(e + T_ARGS, <u16>n);
-  // copied 16 bytes at a time with each NUL turned into a space on the way (every argument ends
-  // in one, so most blocks have some)
-  const zero = i8x16.splat(0), space = i8x16.splat(32);
-  let k = 0;
-  for (; k + 16 <= n; k += 16) {
-    const v = v128.load(SP + <usize>k);
-    v128.store(d + <usize>k, v128.bitselect(space, v, i8x16.eq(v, zero)));
-  }
-  for (; k < n; k++) { const c = load<u8>(SP + <usize>k); store<u8>(d + <usize>k, c == 0 ? 32 : c); }
+  copy_nul_to_space(d, SP, n);
 }
 
 /** Fills a thread entry from an exec/clone record (same parameter layout in all of them). */

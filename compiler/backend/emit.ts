@@ -107,7 +107,7 @@ class TypeGen {
     for (const r of rules) for (const k of deriveGuard(r.condition, leaf)?.keys() ?? []) uses.set(k, (uses.get(k) ?? 0) + 1);
     const walk = (access: string) => ((uses.get(access) ?? 0) >= 2 ? 1 : 8);
     for (const r of rules) { const g = deriveGuard(r.condition, leaf, walk); if (g) this.guards.add(r.id, g); }
-    this.guards.finish(this.pool, reg, (_z, body) => this.helpers.get('(rec: usize, idx: u32): void', body));
+    this.guards.finish(this.pool, reg, (body) => this.helpers.get('(rec: usize, idx: u32): void', body));
   }
 
   /** The type function's body selecting rules by their guards, or undefined (no guard built). */

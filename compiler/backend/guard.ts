@@ -97,26 +97,26 @@ export function deriveGuard(e: IrExpr, leaf: (c: Extract<IrExpr, { k: 'cmp' }>) 
   }
 }
 
-interface Group { access: string; rules: Array<{ bit: number; atoms: Atom[] }>; bits: Map<string, number>; users: number }
+/** A field's guards: bit i stands for literals[i]; `bits` finds a literal set's bit; `users` counts rules. */
+interface Group { access: string; literals: Atom[][]; bits: Map<string, number>; users: number }
+/** A group whose bits are built: ZB<z> holds them, `fill` is the function that fills them. */
+interface Built { z: number; fill: string; words: number }
 
 /** The guards of one event type's rules, grouped by field; each group is answered by one getter. */
 export class GuardPlan {
   private groups = new Map<string, Group>();
   private ruleGuards = new Map<number, Array<{ group: string; bit: number }>>();
-  /** Per group built: its number (ZB<z>, the bits), its getter's name, its size. */
-  private built = new Map<string, number>();
-  private names = new Map<number, string>();
-  private sizes = new Map<number, { words: number; bits: number }>();
+  private built = new Map<string, Built>();
 
   add(ruleId: number, g: Guard): void {
     const refs: Array<{ group: string; bit: number }> = [];
     for (const [access, atoms] of g) {
       let gr = this.groups.get(access);
-      if (!gr) { gr = { access, rules: [], bits: new Map(), users: 0 }; this.groups.set(access, gr); }
+      if (!gr) { gr = { access, literals: [], bits: new Map(), users: 0 }; this.groups.set(access, gr); }
       // rules with the same literals share a bit (copies of a rule, rules built on one macro)
       const key = atoms.map((a) => `${a.kind}:${Array.from(a.bytes).join(',')}`).sort().join(' ');
       let bit = gr.bits.get(key);
-      if (bit === undefined) { bit = gr.rules.length; gr.bits.set(key, bit); gr.rules.push({ bit, atoms }); }
+      if (bit === undefined) { bit = gr.literals.length; gr.bits.set(key, bit); gr.literals.push(atoms); }
       gr.users++;
       refs.push({ group: access, bit });
     }
@@ -127,17 +127,19 @@ export class GuardPlan {
    * Lays out each group's tries and hands `getter` the body of the function that fills its bits
    * (the caller names and registers it). A group whose trie is too large leaves its rules unguarded.
    */
-  finish(pool: Pool, reg: GuardRegistry, getter: (z: number, body: string) => string): void {
+  finish(pool: Pool, reg: GuardRegistry, getter: (body: string) => string): void {
     for (const [key, gr] of this.groups) {
       // a walk that serves one rule costs about what that rule's own test does
       if (gr.users < MIN_RULES) continue;
-      const words = Math.ceil(gr.rules.length / 32);
+      const words = Math.ceil(gr.literals.length / 32);
       const fwd: TrieAtom[] = [], rev: TrieAtom[] = [], contains: Array<{ bytes: Uint8Array; bit: number }> = [];
-      for (const r of gr.rules) for (const a of r.atoms) {
-        if (a.kind === 'eq' || a.kind === 'prefix') fwd.push({ bytes: a.bytes, bit: r.bit, whole: a.kind === 'eq' });
-        else if (a.kind === 'suffix') rev.push({ bytes: a.bytes.slice().reverse(), bit: r.bit, whole: false });
-        else contains.push({ bytes: a.bytes, bit: r.bit });
-      }
+      gr.literals.forEach((atoms, bit) => {
+        for (const a of atoms) {
+          if (a.kind === 'eq' || a.kind === 'prefix') fwd.push({ bytes: a.bytes, bit, whole: a.kind === 'eq' });
+          else if (a.kind === 'suffix') rev.push({ bytes: a.bytes.slice().reverse(), bit, whole: false });
+          else contains.push({ bytes: a.bytes, bit });
+        }
+      });
       let fwdAt = -1, revAt = -1;
       try {
         if (fwd.length) fwdAt = pool.trie(buildTrie(fwd), words);
@@ -158,9 +160,7 @@ export class GuardPlan {
         const at = `ZB${z} + ${(c.bit >> 5) * 4}`;
         lines.push(`  if (str_contains(SP, SL, LIT + ${r.off}, ${r.len})) store<u32>(${at}, load<u32>(${at}) | ${(1 << (c.bit & 31)) >>> 0});`);
       }
-      this.built.set(key, z);
-      this.names.set(z, getter(z, lines.join('\n')));
-      this.sizes.set(z, { words, bits: gr.rules.length });
+      this.built.set(key, { z, fill: getter(lines.join('\n')), words });
     }
   }
   /**
@@ -176,21 +176,22 @@ export class GuardPlan {
     if (this.built.size === 0) return undefined;
     const rw = Math.ceil(rules.length / 32);
     const always = new Array<number>(rw).fill(0);
-    const tables = new Map<number, number[][]>();
-    for (const z of this.built.values()) tables.set(z, Array.from({ length: this.sizes.get(z)!.bits }, () => new Array<number>(rw).fill(0)));
+    // per built group, per bit: the rules (as bits of their positions) that bit stands for
+    const tables = new Map<Built, number[][]>();
+    for (const [key, b] of this.built) tables.set(b, Array.from(this.groups.get(key)!.literals, () => new Array<number>(rw).fill(0)));
     rules.forEach((r, i) => {
       const refs = this.ruleGuards.get(r.id) ?? [];
-      const zs = refs.map(({ group }) => this.built.get(group));
-      if (refs.length === 0 || zs.some((z) => z === undefined)) { always[i >> 5] |= 1 << (i & 31); return; }
-      refs.forEach(({ bit }, k) => { tables.get(zs[k]!)![bit][i >> 5] |= 1 << (i & 31); });
+      const bs = refs.map(({ group }) => this.built.get(group));
+      if (refs.length === 0 || bs.some((b) => b === undefined)) { always[i >> 5] |= 1 << (i & 31); return; }
+      refs.forEach(({ bit }, k) => { tables.get(bs[k]!)![bit][i >> 5] |= 1 << (i & 31); });
     });
-    const lines = [...this.built.values()].map((z) => `  ${this.names.get(z)}(rec, idx);`);
+    const lines = [...this.built.values()].map((b) => `  ${b.fill}(rec, idx);`);
     const one = rw === 1;
     if (one) lines.push(`  let c: u32 = ${always[0] >>> 0};`);
     else always.forEach((w, k) => lines.push(`  store<u32>(${cand} + ${k * 4}, ${w >>> 0});`));
-    for (const [z, rows] of tables) {
+    for (const [{ z, words }, rows] of tables) {
       const at = pool.u32s(rows.flat().map((w) => w >>> 0));
-      for (let w = 0; w < this.sizes.get(z)!.words; w++) {
+      for (let w = 0; w < words; w++) {
         const row = `LIT + ${at} + (((${w * 32} + ctz<u32>(m)) * ${rw}) << 2)`;
         const or = one ? `c |= load<u32>(${row});` : `{ const r = ${row}; for (let k: usize = 0; k < ${rw}; k++) store<u32>(${cand} + (k << 2), load<u32>(${cand} + (k << 2)) | load<u32>(r + (k << 2))); }`;
         lines.push(`  for (let m = load<u32>(ZB${z} + ${w * 4}); m != 0; m &= m - 1) ${or}`);

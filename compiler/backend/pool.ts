@@ -123,12 +123,13 @@ export class Pool {
     const maskOff = (etOff + 2 * t.edgeTo.length + 3) & ~3;  // `at` is 4-aligned, so this matches align4() below
     // nodes with many edges (the root, the first '/') get a direct table: 256 x u16 (child + 1, 0: none)
     const dense = nodes.map((n, i) => (n[1] >= TRIE_DENSE ? i : -1)).filter((i) => i >= 0);
+    const denseAt = new Map(dense.map((node, k) => [node, k]));
     const denseOff = maskOff + 4 * words * masks.length;
     for (const v of [nodes.length, words, nodeOff, ebOff, etOff, maskOff]) this.u32(v);
     nodes.forEach(([f, c, p, e], i) => {
-      const d = dense.indexOf(i);
-      this.u32(d >= 0 ? denseOff + 512 * d : f);
-      const cnt = d >= 0 ? 0xffff : c;
+      const d = denseAt.get(i);
+      this.u32(d !== undefined ? denseOff + 512 * d : f);
+      const cnt = d !== undefined ? 0xffff : c;
       this.bytes.push(cnt & 255, cnt >>> 8, p & 255, p >>> 8, e & 255, e >>> 8, 0, 0);
     });
     for (const b of t.edgeByte) this.bytes.push(b);
