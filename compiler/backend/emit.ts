@@ -10,6 +10,7 @@ import { Pool } from './pool.js';
 import { atomsOf, deriveGuard, onName, GuardPlan, GuardRegistry, type Leaf } from './guard.js';
 import { RegexUnsupported } from './regex.js';
 import { moduleSource } from './module.js';
+import { groupRules, HitWriter, type RuleGroup } from './groups.js';
 
 export interface EmitOptions {
   /** Drop rules the back end cannot compile (with a warning each) instead of failing. */
@@ -111,7 +112,7 @@ class TypeGen {
   }
 
   /** The type function's body selecting rules by their guards, or undefined (no guard built). */
-  guardedBody(rules: Array<{ id: number; cond: string }>, cand: string): string[] | undefined { return this.guards.body(rules, this.pool, cand); }
+  guardedBody(groups: RuleGroup[], cand: string, hits: HitWriter): string[] | undefined { return this.guards.body(groups, this.pool, cand, hits); }
 
   /** The field access and literals of a comparison that cmp() compiles as a plain string test. */
   private plainStr(e: Extract<IrExpr, { k: 'cmp' }>): { access: string; vals: Literal[] } | undefined {
@@ -358,7 +359,7 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
   let helpers = new Helpers();
   let memoCount = 0;
   let guards = new GuardRegistry();
-  let candWords = 1;
+  let candWords = 1, hmWords = 1;
 
   // Two passes: the first finds rules the back end cannot compile, the second emits the rest.
   for (let pass = 0; pass < 2; pass++) {
@@ -370,7 +371,6 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
       if (rules.length === 0) continue;
       const gen = new TypeGen(ev, pool, sharedKeys(rules, keys), keys, cache, helpers);
       gen.planGuards(rules, guards);
-      let lines: string[] = [];
       const ids: number[] = [];
       const emitted: Array<{ id: number; cond: string }> = [];
       for (const r of rules) {
@@ -386,10 +386,13 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
         if (cond === 'false') continue;
         ids.push(r.id);
         emitted.push({ id: r.id, cond });
-        lines.push(`  if (${cond}) { if (hit(idx, ${r.id})) return; }`);
       }
-      const guarded = gen.guardedBody(emitted, 'CAND');
-      if (guarded) { lines = guarded; candWords = Math.max(candWords, Math.ceil(emitted.length / 32)); }
+      const groups = groupRules(emitted);
+      const hits = new HitWriter(groups, ids, pool, 'HM');
+      hmWords = Math.max(hmWords, hits.words);
+      let lines = [...hits.prologue(), ...groups.map((g, i) => `  if (${g.cond}) { ${hits.matched(i)} }`), ...hits.epilogue()];
+      const guarded = gen.guardedBody(groups, 'CAND', hits);
+      if (guarded) { lines = guarded; candWords = Math.max(candWords, Math.ceil(groups.length / 32)); }
       if (pass === 1 && ids.length) { bodies.set(ev.id, { locals: gen.locals, lines, ids }); memoCount = Math.max(memoCount, gen.locals.length); }
     }
   }
@@ -408,7 +411,7 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
   const cases = [...bodies.keys()].map((id) => `    case ${id}: t${caseFn.get(id)}(rec, idx); break;`).join('\n');
   const data = pool.size ? `const LIT: usize = memory.data<u8>([${pool.data().join(',')}]);` : 'const LIT: usize = 0;';
   const source = moduleSource({
-    rules: enabled.length, data, cacheSize: cache.size, guardDecls: [...guards.decls, `const CAND: usize = memory.data(${candWords * 4}, 4);`],
+    rules: enabled.length, data, cacheSize: cache.size, guardDecls: [...guards.decls, `const CAND: usize = memory.data(${candWords * 4}, 4);`, `const HM: usize = memory.data(${hmWords * 4}, 4);`],
     memoCount, cases, functions: fns,
   });
   // a rule whose condition folds to false for every event type is compiled too: it never matches
