@@ -13,6 +13,7 @@ import { syscallFields } from '../compiler/fields/syscall.js';
 import type { IrRule, IrRuleSet } from '../compiler/ir/types.js';
 import type { Event } from '../schema/model.js';
 import { World, mulberry } from '../test/backend/world.js';
+import { and, cmp, field, not } from '../test/backend/ir-helpers.js';
 
 const quick = process.argv.includes('--quick');
 const root = new URL('../', import.meta.url).pathname;
@@ -90,10 +91,20 @@ function timeInterp(rs: IrRuleSet, events: Event[], perRule?: Map<number, number
   return { evps: events.length / (ns / 1e9), nsPerEvent: ns / events.length };
 }
 
-/** The rule set with every rule repeated k times under new names (copies get distinct ids). */
-function multiply(rs: IrRuleSet, k: number): IrRuleSet {
+/**
+ * The rule set with every rule repeated k times under new names (copies get distinct ids). Copies
+ * compile to the same code and share one evaluation per event; `distinct` makes each copy's code
+ * its own (`and not proc.name = vigil-copy-<c>`, true for every generated process) so 16x also
+ * shows what 16x rules that differ cost.
+ */
+function multiply(rs: IrRuleSet, k: number, distinct = false): IrRuleSet {
   const rules: IrRule[] = [];
-  for (let c = 0; c < k; c++) for (const r of rs.rules) rules.push({ ...r, id: rules.length, name: c === 0 ? r.name : `${r.name} (copy ${c})` });
+  for (let c = 0; c < k; c++) {
+    for (const r of rs.rules) {
+      const condition = distinct && c > 0 ? and(r.condition, not(cmp(field('proc.name'), '=', `vigil-copy-${c}`))) : r.condition;
+      rules.push({ ...r, id: rules.length, name: c === 0 ? r.name : `${r.name} (copy ${c})`, condition });
+    }
+  }
   return { ...rs, rules };
 }
 
@@ -124,14 +135,14 @@ async function benchSet(label: string, files: string[], gen: ReturnType<typeof g
   const candidates = quick ? [...perRule].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([id]) => id) : [...compiledIds];
   const pr = await perRuleWasm(same, candidates.map((id) => same.rules.findIndex((r) => r.id === id)), gen.buf, quick ? 200_000 : 1_000_000);
   const topWasm = pr.rules.sort((a, b) => b.ns - a.ns).slice(0, 10).map((r) => ({ rule: same.rules[r.id].name, nsPerEvent: r.ns }));
-  const scale: Array<{ factor: number; rules: number; compileMs: number; evps: number; ratioTo1x: number }> = [];
-  for (const k of quick ? [1, 4] : [1, 4, 16]) {
-    const rs = multiply(same, k);
+  const scale: Array<{ factor: number; distinct: boolean; rules: number; compileMs: number; evps: number; ratioTo1x: number }> = [];
+  for (const [k, distinct] of (quick ? [[1, false], [4, false]] : [[1, false], [4, false], [16, false], [16, true]]) as Array<[number, boolean]>) {
+    const rs = multiply(same, k, distinct);
     const s0 = Date.now();
     const b = k === 1 ? be : await compileBackend(rs);
     const ms = k === 1 ? compileMs : Date.now() - s0;
     const r = k === 1 ? w : timeWasm(await seeded(b.wasm!), gen.buf, WASM_EVENTS / 2);
-    scale.push({ factor: k, rules: rs.rules.length, compileMs: ms, evps: r.evps, ratioTo1x: r.evps / w.evps });
+    scale.push({ factor: k, distinct, rules: rs.rules.length, compileMs: ms, evps: r.evps, ratioTo1x: r.evps / w.evps });
   }
   const result = {
     label, files: files.map((f) => f.replace(root, '')), rules: fe.ruleset.rules.length, compiledRules: compiledIds.size,
@@ -153,7 +164,7 @@ async function benchSet(label: string, files: string[], gen: ReturnType<typeof g
   console.log('most expensive rules (interpreter ns/event):');
   for (const t of top) console.log(`  ${t.nsPerEvent.toFixed(1).padStart(8)}  ${t.rule}`);
   console.log('rule count scaling (WASM):');
-  for (const s of scale) console.log(`  ${String(s.factor).padStart(2)}x ${String(s.rules).padStart(5)} rules  ${fmt(s.evps)} events/s  ${s.ratioTo1x.toFixed(2)} of 1x  compile ${s.compileMs} ms`);
+  for (const s of scale) console.log(`  ${String(s.factor).padStart(2)}x ${String(s.rules).padStart(5)} rules  ${fmt(s.evps)} events/s  ${s.ratioTo1x.toFixed(2)} of 1x  compile ${s.compileMs} ms${s.distinct ? '  (each copy with a test of its own)' : ''}`);
   return result;
 }
 

@@ -130,6 +130,18 @@ class TypeGen {
     return { access: acc.expr, vals };
   }
 
+  /** A rule's condition as its first test and the rest ('true' when there is none), or 'false'. */
+  split(e: IrExpr): { head: string; tail: string } | 'false' {
+    const parts: string[] = [];
+    for (const a of e.k === 'and' ? e.args : [e]) {
+      const s = this.expr(a);
+      if (s === 'false') return 'false';
+      if (s !== 'true') parts.push(s);
+    }
+    if (parts.length === 0) return { head: 'true', tail: 'true' };
+    return { head: parts[0], tail: parts.length === 1 ? 'true' : parts.length === 2 ? parts[1] : `(${parts.slice(1).join(' && ')})` };
+  }
+
   expr(e: IrExpr): string {
     if (e.k === 'const') return e.value ? 'true' : 'false';
     const inner = this.raw(e);
@@ -372,10 +384,10 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
       const gen = new TypeGen(ev, pool, sharedKeys(rules, keys), keys, cache, helpers);
       gen.planGuards(rules, guards);
       const ids: number[] = [];
-      const emitted: Array<{ id: number; cond: string }> = [];
+      const emitted: Array<{ id: number; head: string; tail: string }> = [];
       for (const r of rules) {
-        let cond: string;
-        try { cond = gen.expr(r.condition); } catch (err) {
+        let cond: { head: string; tail: string } | 'false';
+        try { cond = gen.split(r.condition); } catch (err) {
           if (!(err instanceof Unsupported)) throw err;
           if (!bad.has(r.id)) {
             bad.add(r.id);
@@ -385,12 +397,12 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
         }
         if (cond === 'false') continue;
         ids.push(r.id);
-        emitted.push({ id: r.id, cond });
+        emitted.push({ id: r.id, ...cond });
       }
       const groups = groupRules(emitted);
       const hits = new HitWriter(groups, ids, pool, 'HM');
       hmWords = Math.max(hmWords, hits.words);
-      let lines = [...hits.prologue(), ...groups.map((g, i) => `  if (${g.cond}) { ${hits.matched(i)} }`), ...hits.epilogue()];
+      let lines = [...hits.prologue(), ...groups.map((_g, i) => `  ${hits.group(i)}`), ...hits.epilogue()];
       const guarded = gen.guardedBody(groups, 'CAND', hits);
       if (guarded) { lines = guarded; candWords = Math.max(candWords, Math.ceil(groups.length / 32)); }
       if (pass === 1 && ids.length) { bodies.set(ev.id, { locals: gen.locals, lines, ids }); memoCount = Math.max(memoCount, gen.locals.length); }

@@ -1,27 +1,36 @@
-// Rules of one event type whose conditions compile to the same code are evaluated once per event:
-// copies of a rule under other names, rules that differ only in tests that fold away for this
-// type. The code is a pure function of the event and the state tables, so one result stands for
-// every rule of the group. What must not change is the order of an event's matches (rule order,
-// as Falco raises them in rule_matching: all): when a group holds several rules, matched groups
-// set their rules' bits in a mask and the hits are written from it, in rule order, at the end.
+// Rules of one event type are tested in groups: rules whose conditions begin with the same test
+// (a macro like spawned_process, or a whole rule copied under another name) test it once, and
+// only when it holds does each go on to the rest of its own condition. Rules whose code is the
+// same throughout are one member and one evaluation. The code is a pure function of the event and
+// the state tables, so one result stands for every rule that shares it. What must not change is
+// the order of an event's matches: when a group holds several rules, matches set the rules' bits
+// in a mask and the hits are written from it, in rule order, at the end (rule_matching: all), or
+// only the lowest (first).
 import type { Pool } from './pool.js';
 
-export interface RuleGroup { ids: number[]; cond: string }
+/** Rules with the same remaining code; `tail` is 'true' when the head is the whole condition. */
+export interface Member { ids: number[]; tail: string }
+export interface RuleGroup { head: string; members: Member[] }
 
 /** Groups in the order of their first rule; `rules` in rule order. */
-export function groupRules(rules: Array<{ id: number; cond: string }>): RuleGroup[] {
-  const byCond = new Map<string, RuleGroup>();
+export function groupRules(rules: Array<{ id: number; head: string; tail: string }>): RuleGroup[] {
+  const byHead = new Map<string, RuleGroup>();
   for (const r of rules) {
-    const g = byCond.get(r.cond);
-    if (g) g.ids.push(r.id);
-    else byCond.set(r.cond, { ids: [r.id], cond: r.cond });
+    let g = byHead.get(r.head);
+    if (!g) { g = { head: r.head, members: [] }; byHead.set(r.head, g); }
+    const m = g.members.find((x) => x.tail === r.tail);
+    if (m) m.ids.push(r.id); else g.members.push({ ids: [r.id], tail: r.tail });
   }
-  return [...byCond.values()];
+  return [...byHead.values()];
 }
 
-/** How a type function records its matched groups. */
+export const idsOf = (g: RuleGroup): number[] => g.members.flatMap((m) => m.ids);
+
+const both = (a: string, b: string) => (b === 'true' ? a : a === 'true' ? b : `${a} && ${b}`);
+
+/** How a type function tests its groups and records their matches. */
 export class HitWriter {
-  /** some group holds several rules: hits go through the mask */
+  /** some group holds several rules: matches go through the mask */
   readonly ordered: boolean;
   /** words of the module's hit mask buffer this type needs (0 when not ordered or one word) */
   readonly words: number;
@@ -30,36 +39,51 @@ export class HitWriter {
 
   /** `order`: the type's rule ids in rule order */
   constructor(private groups: RuleGroup[], order: number[], pool: Pool, private hm: string) {
-    this.ordered = groups.some((g) => g.ids.length > 1);
-    const ids = order;
-    ids.forEach((id, p) => this.pos.set(id, p));
-    const w = Math.ceil(ids.length / 32);
+    this.ordered = groups.some((g) => idsOf(g).length > 1);
+    order.forEach((id, p) => this.pos.set(id, p));
+    const w = Math.ceil(order.length / 32);
     this.words = this.ordered && w > 1 ? w : 0;
-    if (this.ordered) this.table = pool.u32s(ids);
+    if (this.ordered) this.table = pool.u32s(order);
   }
 
   prologue(): string[] {
     if (!this.ordered) return [];
     if (this.words === 0) return ['  let hm: u32 = 0;'];
-    return Array.from({ length: this.words }, (_, k) => `  store<u32>(${this.hm} + ${k * 4}, 0);`);
+    return ['  let hn = false;', ...Array.from({ length: this.words }, (_, k) => `  store<u32>(${this.hm} + ${k * 4}, 0);`)];
   }
 
-  /** Statements for "group g matched". */
-  matched(g: number): string {
-    const ids = this.groups[g].ids;
-    if (!this.ordered) return `if (hit(idx, ${ids[0]})) return;`;
-    // rule_matching: first: groups run in the order of their first rule, so this is the event's first match
-    const first = `if (FIRST) { hit(idx, ${ids[0]}); return; }`;
+  /** The statement testing group g and recording its matches. */
+  group(g: number): string {
+    const { head, members } = this.groups[g];
+    if (!this.ordered) return `if (${both(head, members[0].tail)}) { if (hit(idx, ${members[0].ids[0]})) return; }`;
+    const first = this.groups[g].members[0].ids[0];
+    const parts = members.map((m) => {
+      const rec = this.record(m.ids, m.ids[0] === first);
+      return m.tail === 'true' ? rec : `if (${m.tail}) { ${rec} }`;
+    });
+    return `if (${head}) { ${parts.join(' ')} }`;
+  }
+
+  /**
+   * A member's match. Groups run in the order of their first rule: the group's first rule, with
+   * nothing matched before it, is the event's first match, and rule_matching: first ends there.
+   */
+  private record(ids: number[], lowest: boolean): string {
     const mask = new Map<number, number>();
     for (const id of ids) { const p = this.pos.get(id)!; mask.set(p >> 5, (mask.get(p >> 5) ?? 0) | (1 << (p & 31))); }
-    const sets = [...mask].map(([w, m]) => (this.words === 0 ? `hm |= ${m >>> 0};`
-      : `store<u32>(${this.hm} + ${w * 4}, load<u32>(${this.hm} + ${w * 4}) | ${m >>> 0});`));
-    return `${first} ${sets.join(' ')}`;
+    if (this.words === 0) {
+      const early = lowest ? `if (FIRST && hm == 0) { hit(idx, ${ids[0]}); return; } ` : '';
+      return `${early}hm |= ${[...mask.values()].reduce((a, b) => a | b, 0) >>> 0};`;
+    }
+    const early = lowest ? `if (FIRST && !hn) { hit(idx, ${ids[0]}); return; } ` : '';
+    const sets = [...mask].map(([w, m]) => `store<u32>(${this.hm} + ${w * 4}, load<u32>(${this.hm} + ${w * 4}) | ${m >>> 0});`);
+    return `${early}hn = true; ${sets.join(' ')}`;
   }
 
+  /** Writes the recorded matches in rule order; hit() says stop after the first (rule_matching: first). */
   epilogue(): string[] {
     if (!this.ordered) return [];
-    const write = (bit: string) => `hit(idx, load<u32>(LIT + ${this.table} + ((${bit}) << 2)));`;
+    const write = (bit: string) => `if (hit(idx, load<u32>(LIT + ${this.table} + ((${bit}) << 2)))) return;`;
     if (this.words === 0) return [`  for (let m = hm; m != 0; m &= m - 1) ${write('ctz<u32>(m)')}`];
     return [
       `  for (let w: u32 = 0; w < ${this.words}; w++) {`,

@@ -8,7 +8,7 @@
 import type { CmpOp, IrExpr, Literal } from '../ir/types.js';
 import { buildTrie, TrieTooLarge, type TrieAtom } from './trie.js';
 import type { Pool } from './pool.js';
-import type { HitWriter, RuleGroup } from './groups.js';
+import { idsOf, type HitWriter, type RuleGroup } from './groups.js';
 
 const te = new TextEncoder();
 /** Rules that must share a field's guard walk for it to be built. */
@@ -181,11 +181,13 @@ export class GuardPlan {
     const tables = new Map<Built, number[][]>();
     for (const [key, b] of this.built) tables.set(b, Array.from(this.groups.get(key)!.literals, () => new Array<number>(rw).fill(0)));
     rules.forEach((r, i) => {
-      // a group's rules compile to the same code: any one's guard holds for all
-      const refs = this.ruleGuards.get(r.ids[0]) ?? [];
-      const bs = refs.map(({ group }) => this.built.get(group));
-      if (refs.length === 0 || bs.some((b) => b === undefined)) { always[i >> 5] |= 1 << (i & 31); return; }
-      refs.forEach(({ bit }, k) => { tables.get(bs[k]!)![bit][i >> 5] |= 1 << (i & 31); });
+      // a group is tested when any of its rules' guards holds
+      for (const id of idsOf(r)) {
+        const refs = this.ruleGuards.get(id) ?? [];
+        const bs = refs.map(({ group }) => this.built.get(group));
+        if (refs.length === 0 || bs.some((b) => b === undefined)) { always[i >> 5] |= 1 << (i & 31); continue; }
+        refs.forEach(({ bit }, k) => { tables.get(bs[k]!)![bit][i >> 5] |= 1 << (i & 31); });
+      }
     });
     const lines = [...hits.prologue(), ...[...this.built.values()].map((b) => `  ${b.fill}(rec, idx);`)];
     const one = rw === 1;
@@ -199,7 +201,7 @@ export class GuardPlan {
         lines.push(`  for (let m = load<u32>(ZB${z} + ${w * 4}); m != 0; m &= m - 1) ${or}`);
       }
     }
-    const cases = rules.map((r, i) => `      case ${i}: { if (${r.cond}) { ${hits.matched(i)} } break; }`);
+    const cases = rules.map((_r, i) => `      case ${i}: { ${hits.group(i)} break; }`);
     const sw = ['    switch (i) {', ...cases, '      default: break;', '    }'];
     if (one) lines.push('  while (c != 0) {', '    const i = ctz<u32>(c); c &= c - 1;', ...sw, '  }');
     else lines.push(`  for (let w: u32 = 0; w < ${rw}; w++) {`, `    let c = load<u32>(${cand} + (<usize>w << 2));`, '    while (c != 0) {', '      const i = (w << 5) + ctz<u32>(c); c &= c - 1;', ...sw.map((l) => `  ${l}`), '    }', '  }');

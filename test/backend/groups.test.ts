@@ -14,20 +14,37 @@ import { syscallFields } from '../../compiler/fields/syscall.js';
 import type { IrRule, IrRuleSet } from '../../compiler/ir/types.js';
 import { World, mulberry } from './world.js';
 import { simulate } from './simulate.js';
+import { and, cmp, field, not } from './ir-helpers.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const UPSTREAM = ['falco_rules.yaml', 'falco-incubating_rules.yaml'].map((f) => `${root}../shared/falco/rules/${f}`);
 
-test('rules with the same code form one group, in the order of their first rule', () => {
-  const groups = groupRules([{ id: 0, cond: 'a' }, { id: 1, cond: 'b' }, { id: 2, cond: 'a' }, { id: 5, cond: 'c' }, { id: 7, cond: 'b' }]);
-  assert.deepEqual(groups, [{ ids: [0, 2], cond: 'a' }, { ids: [1, 7], cond: 'b' }, { ids: [5], cond: 'c' }]);
+test('rules group by their first test, then by the rest, in the order of their first rule', () => {
+  const r = (id: number, head: string, tail: string) => ({ id, head, tail });
+  const groups = groupRules([r(0, 'a', 'x'), r(1, 'b', 'true'), r(2, 'a', 'y'), r(5, 'c', 'true'), r(7, 'b', 'true'), r(8, 'a', 'x')]);
+  assert.deepEqual(groups, [
+    { head: 'a', members: [{ ids: [0, 8], tail: 'x' }, { ids: [2], tail: 'y' }] },
+    { head: 'b', members: [{ ids: [1, 7], tail: 'true' }] },
+    { head: 'c', members: [{ ids: [5], tail: 'true' }] },
+  ]);
 });
 
-test('copies of the upstream rules: one evaluation per group, matches in rule order, all and first', async () => {
+for (const distinct of [false, true]) {
+  test(`copies of the upstream rules${distinct ? ' made distinct (a test of their own after the rule\'s)' : ''}: matches in rule order, all and first`, () => copies(distinct));
+}
+
+async function copies(distinct: boolean) {
   const fe = compileFrontEnd(UPSTREAM);
   const syscall = fe.ruleset.rules.filter((r) => r.enabled && r.source === 'syscall');
   const rules: IrRule[] = [];
-  for (let c = 0; c < 3; c++) for (const r of syscall) rules.push({ ...r, id: rules.length, name: `${r.name} #${c}` });
+  for (let c = 0; c < 3; c++) {
+    for (const r of syscall) {
+      // the second copy fails its own test for one generated process name: a member of the group that does not match
+      const own = cmp(field('proc.name'), '=', c === 1 ? 'bash' : `vigil-copy-${c}`);
+      const condition = distinct && c > 0 ? and(r.condition, not(own)) : r.condition;
+      rules.push({ ...r, id: rules.length, name: `${r.name} #${c}`, condition });
+    }
+  }
   const rs: IrRuleSet = { ...fe.ruleset, rules };
   const be = await compileBackend(rs);
   assert.deepEqual(be.diagnostics, []);
@@ -62,4 +79,4 @@ test('copies of the upstream rules: one evaluation per group, matches in rule or
   }
   // events matched by more than one rule's copies: the order check had something to order
   assert.ok(multi >= 20, `only ${multi} events matched several distinct rules`);
-});
+}
