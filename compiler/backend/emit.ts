@@ -111,6 +111,8 @@ class TypeGen {
     this.guards.finish(this.pool, reg, (body) => this.helpers.get('(rec: usize, idx: u32): void', body));
   }
 
+  guardSignature(ruleId: number): string { return this.guards.signature(ruleId); }
+
   /** The type function's body selecting rules by their guards, or undefined (no guard built). */
   guardedBody(groups: RuleGroup[], cand: string, hits: HitWriter): string[] | undefined { return this.guards.body(groups, this.pool, cand, hits); }
 
@@ -399,7 +401,7 @@ export function emitRuleSet(rs: IrRuleSet, opts: EmitOptions = {}): EmitResult {
         ids.push(r.id);
         emitted.push({ id: r.id, ...cond });
       }
-      const groups = groupRules(emitted);
+      const groups = groupRules(emitted.map((e) => ({ ...e, guard: gen.guardSignature(e.id) })));
       const hits = new HitWriter(groups, ids, pool, 'HM');
       hmWords = Math.max(hmWords, hits.words);
       let lines = [...hits.prologue(), ...groups.map((_g, i) => `  ${hits.group(i)}`), ...hits.epilogue()];

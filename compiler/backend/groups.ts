@@ -12,12 +12,17 @@ import type { Pool } from './pool.js';
 export interface Member { ids: number[]; tail: string }
 export interface RuleGroup { head: string; members: Member[] }
 
-/** Groups in the order of their first rule; `rules` in rule order. */
-export function groupRules(rules: Array<{ id: number; head: string; tail: string }>): RuleGroup[] {
+/**
+ * Groups in the order of their first rule; `rules` in rule order. Only rules with the same guard
+ * bits (`guard`) share a group: a group is one candidate of the guard switch, and rules with
+ * guards of their own are better skipped one by one than tested together.
+ */
+export function groupRules(rules: Array<{ id: number; head: string; tail: string; guard?: string }>): RuleGroup[] {
   const byHead = new Map<string, RuleGroup>();
   for (const r of rules) {
-    let g = byHead.get(r.head);
-    if (!g) { g = { head: r.head, members: [] }; byHead.set(r.head, g); }
+    const key = `${r.guard ?? ''}\0${r.head}`;
+    let g = byHead.get(key);
+    if (!g) { g = { head: r.head, members: [] }; byHead.set(key, g); }
     const m = g.members.find((x) => x.tail === r.tail);
     if (m) m.ids.push(r.id); else g.members.push({ ids: [r.id], tail: r.tail });
   }

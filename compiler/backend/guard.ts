@@ -164,6 +164,13 @@ export class GuardPlan {
       this.built.set(key, { z, fill: getter(lines.join('\n')), words });
     }
   }
+  /** Which guard bits select a rule ('' for none built): rules grouped on one test must agree on it. */
+  signature(ruleId: number): string {
+    const refs = this.ruleGuards.get(ruleId) ?? [];
+    if (refs.length === 0 || refs.some(({ group }) => !this.built.has(group))) return '';
+    return refs.map(({ group, bit }) => `${this.built.get(group)!.z}:${bit}`).join(' ');
+  }
+
   /**
    * The body of a type's function when some of its rules have guards: every guard field is filled
    * first, the guard bits that are set select the rules to evaluate (a table per field: bit ->
@@ -181,8 +188,8 @@ export class GuardPlan {
     const tables = new Map<Built, number[][]>();
     for (const [key, b] of this.built) tables.set(b, Array.from(this.groups.get(key)!.literals, () => new Array<number>(rw).fill(0)));
     rules.forEach((r, i) => {
-      // a group is tested when any of its rules' guards holds
-      for (const id of idsOf(r)) {
+      // a group's rules have the same guard bits (groupRules' key): any one stands for all
+      for (const id of idsOf(r).slice(0, 1)) {
         const refs = this.ruleGuards.get(id) ?? [];
         const bs = refs.map(({ group }) => this.built.get(group));
         if (refs.length === 0 || bs.some((b) => b === undefined)) { always[i >> 5] |= 1 << (i & 31); continue; }
