@@ -50,6 +50,8 @@ async function differential(files: string[], runs: number, eventsPerRun: number)
     const show = (xs: string[]) => xs.map((x) => { const [i, r] = x.split(':').map(Number); return `#${i} ${events[i].type} ${events[i].thread.comm} ${events[i].fd?.name ?? ''} -> ${fe.ruleset.rules[r].name}`; });
     const missing = expected.filter((x) => !got.includes(x)), extra = got.filter((x) => !expected.includes(x));
     assert.deepEqual({ missing: show(missing), extra: show(extra) }, { missing: [], extra: [] });
+    // and each event's matches in rule order (rules grouped on a shared first test record theirs in a mask)
+    assert.deepEqual(got, expected);
   }), { numRuns: runs });
   return { compiled: compiled.size, rules: fe.ruleset.rules.length, hitRules: hitRules.size, total };
 }
