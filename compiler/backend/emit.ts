@@ -1,7 +1,8 @@
 // IR -> AssemblyScript. One function per event type holds every rule that can match that type, in
 // rule order; evt.type tests fold to constants there, and a sub-expression that several rules of the
 // type share (an expanded macro) is evaluated once per event through a memo local. Where rules
-// have guards (guard.ts: literals their conditions need), the guard bits select the rules to run.
+// have guards (guard.ts: literals their conditions need), the guard bits select the rules to run;
+// rules that begin with the same test are tested as one group (groups.ts).
 import { EVENTS, type EventDef } from '../../schema/events.js';
 import type { Diagnostic } from '../diag.js';
 import type { IrExpr, IrRule, IrRuleSet, ValueExpr, Literal, CmpOp, FieldRef } from '../ir/types.js';
