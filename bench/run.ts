@@ -13,7 +13,7 @@ import { syscallFields } from '../compiler/fields/syscall.js';
 import type { IrRule, IrRuleSet } from '../compiler/ir/types.js';
 import type { Event } from '../schema/model.js';
 import { World, mulberry } from '../test/backend/world.js';
-import { and, cmp, field, not } from '../test/backend/ir-helpers.js';
+import { multiply } from './multiply.js';
 
 const quick = process.argv.includes('--quick');
 const root = new URL('../', import.meta.url).pathname;
@@ -89,23 +89,6 @@ function timeInterp(rs: IrRuleSet, events: Event[], perRule?: Map<number, number
   }
   const ns = Number(process.hrtime.bigint() - t0);
   return { evps: events.length / (ns / 1e9), nsPerEvent: ns / events.length };
-}
-
-/**
- * The rule set with every rule repeated k times under new names (copies get distinct ids). Copies
- * compile to the same code and share one evaluation per event; `distinct` makes each copy's code
- * its own (`and not proc.name = vigil-copy-<c>`, true for every generated process) so 16x also
- * shows what 16x rules that differ cost.
- */
-function multiply(rs: IrRuleSet, k: number, distinct = false): IrRuleSet {
-  const rules: IrRule[] = [];
-  for (let c = 0; c < k; c++) {
-    for (const r of rs.rules) {
-      const condition = distinct && c > 0 ? and(r.condition, not(cmp(field('proc.name'), '=', `vigil-copy-${c}`))) : r.condition;
-      rules.push({ ...r, id: rules.length, name: c === 0 ? r.name : `${r.name} (copy ${c})`, condition });
-    }
-  }
-  return { ...rs, rules };
 }
 
 const fmt = (x: number) => x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
