@@ -8,7 +8,7 @@
 import type { CmpOp, IrExpr, Literal } from '../ir/types.js';
 import { buildTrie, TrieTooLarge, type TrieAtom } from './trie.js';
 import type { Pool } from './pool.js';
-import { idsOf, type HitWriter, type RuleGroup } from './groups.js';
+import type { HitWriter, RuleGroup } from './groups.js';
 
 const te = new TextEncoder();
 /** Rules that must share a field's guard walk for it to be built. */
@@ -188,13 +188,11 @@ export class GuardPlan {
     const tables = new Map<Built, number[][]>();
     for (const [key, b] of this.built) tables.set(b, Array.from(this.groups.get(key)!.literals, () => new Array<number>(rw).fill(0)));
     rules.forEach((r, i) => {
-      // a group's rules have the same guard bits (groupRules' key): any one stands for all
-      for (const id of idsOf(r).slice(0, 1)) {
-        const refs = this.ruleGuards.get(id) ?? [];
-        const bs = refs.map(({ group }) => this.built.get(group));
-        if (refs.length === 0 || bs.some((b) => b === undefined)) { always[i >> 5] |= 1 << (i & 31); continue; }
-        refs.forEach(({ bit }, k) => { tables.get(bs[k]!)![bit][i >> 5] |= 1 << (i & 31); });
-      }
+      // a group's rules have the same guard bits (groupRules' key): its first stands for all
+      const refs = this.ruleGuards.get(r.members[0].ids[0]) ?? [];
+      const bs = refs.map(({ group }) => this.built.get(group));
+      if (refs.length === 0 || bs.some((b) => b === undefined)) { always[i >> 5] |= 1 << (i & 31); return; }
+      refs.forEach(({ bit }, k) => { tables.get(bs[k]!)![bit][i >> 5] |= 1 << (i & 31); });
     });
     const lines = [...hits.prologue(), ...[...this.built.values()].map((b) => `  ${b.fill}(rec, idx);`)];
     const one = rw === 1;
