@@ -14,7 +14,9 @@ import { syscallFields } from '../../compiler/fields/syscall.js';
 import type { IrRule, IrRuleSet } from '../../compiler/ir/types.js';
 import { World, mulberry } from './world.js';
 import { simulate } from './simulate.js';
-import { and, cmp, field, not } from './ir-helpers.js';
+import { and, cmp, field, not, rule, ruleset } from './ir-helpers.js';
+import { pieces, randomCondition } from './random-rules.js';
+import fc from 'fast-check';
 
 const root = new URL('../../', import.meta.url).pathname;
 const UPSTREAM = ['falco_rules.yaml', 'falco-incubating_rules.yaml'].map((f) => `${root}../shared/falco/rules/${f}`);
@@ -80,3 +82,43 @@ async function copies(distinct: boolean) {
   // events matched by more than one rule's copies: the order check had something to order
   assert.ok(multi >= 20, `only ${multi} events matched several distinct rules`);
 }
+
+test('random rule sets built on a few shared first tests: WASM = interpreter, matches in rule order, all and first', async () => {
+  const lits = pieces();
+  let grouped = 0, multi = 0;
+  await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
+    const r = mulberry(seed);
+    // a few first tests many rules begin with (as rules built on one macro), then each rule's own
+    const heads = Array.from({ length: 3 }, () => randomCondition(r, lits, 1));
+    const n = 20 + r.int(30);  // past 32 rules a type's match mask takes several words
+    const rules = Array.from({ length: n }, (_, id) => {
+      const head = heads[r.int(heads.length)];
+      const k = r.int(4);
+      const condition = k === 0 ? head : k === 1 ? randomCondition(r, lits) : and(head, randomCondition(r, lits, 1));
+      return rule(id, `r${id}`, condition, ['open', 'openat', 'execve', 'unlinkat', 'chmod']);
+    });
+    const be = await compileBackend(ruleset(rules));
+    assert.deepEqual(be.diagnostics, []);
+    if (/hm \|= |hn = true/.test(be.asSource)) grouped++;
+    const { buf, expected } = simulate(new World(mulberry(seed)), 300, (ev) => {
+      const get = getterFor(syscallFields, ev);
+      return rules.filter((x) => x.eventTypes!.includes(ev.type) && evaluate(x.condition, get)).map((x) => x.id);
+    });
+    const m = await FilterModule.load(be.wasm!);
+    new World(mulberry(seed)).seed(m);
+    const got: string[] = [];
+    m.run(buf, (i, rid) => got.push(`${i}:${rid}`));
+    assert.deepEqual(got, expected);
+    const mf = await FilterModule.load(be.wasm!);
+    new World(mulberry(seed)).seed(mf);
+    const first: string[] = [];
+    mf.run(buf, (i, rid) => first.push(`${i}:${rid}`), { first: true });
+    const want = new Map<string, string>();
+    for (const x of expected) { const i = x.split(':')[0]; if (!want.has(i)) want.set(i, x); }
+    assert.deepEqual(first, [...want.values()]);
+    multi += expected.length - want.size;
+  }), { numRuns: Number(process.env.GROUP_RUNS ?? 10) });
+  // the sets must have had multi-rule groups and events matched by several rules
+  assert.ok(grouped >= 5, `only ${grouped} rule sets had multi-rule groups`);
+  assert.ok(multi > 50, `only ${multi} matches beyond an event's first`);
+});

@@ -11,9 +11,10 @@ import { compileBackend } from '../../compiler/backend/index.js';
 import { FilterModule } from '../../compiler/backend/host.js';
 import { evaluate, getterFor } from '../../compiler/interp/index.js';
 import { syscallFields } from '../../compiler/fields/syscall.js';
-import type { CmpOp, IrExpr } from '../../compiler/ir/types.js';
+import type { IrExpr } from '../../compiler/ir/types.js';
 import { field, cmp, and, or, not, rule, ruleset } from './ir-helpers.js';
-import { World, mulberry, PATHS, NAMES } from './world.js';
+import { World, mulberry } from './world.js';
+import { pieces, randomCondition } from './random-rules.js';
 import { simulate } from './simulate.js';
 import { rec } from './records.js';
 
@@ -60,32 +61,6 @@ test('guards are necessary conditions: and takes a conjunct, or needs every bran
   assert.equal(onName('fd.directory', atomsOf('endswith', ['/ssh'])!), undefined);
 });
 
-/** Literals cut from what the simulated host opens and runs: whole, prefixes, suffixes, middles, and misses. */
-function pieces(): string[] {
-  const out = new Set<string>(['', '/', '/nonexistent', 'zz']);
-  for (const p of PATHS) {
-    out.add(p);
-    for (const k of [1, 4, 5, 9, p.lastIndexOf('/')]) if (k > 0) { out.add(p.slice(0, k)); out.add(p.slice(k)); }
-    out.add(p.slice(2, 7));
-  }
-  for (const n of NAMES) { out.add(n); out.add(n.slice(0, 2)); out.add(n.slice(1)); }
-  return [...out];
-}
-
-const OPS: CmpOp[] = ['=', '!=', 'in', 'startswith', 'endswith', 'contains', 'pmatch', 'glob'];
-const FIELDS = ['fd.name', 'fd.directory', 'fd.filename', 'proc.name', 'proc.exepath', 'proc.pname'];
-
-function randomCondition(r: ReturnType<typeof mulberry>, lits: string[], depth = 0): IrExpr {
-  const k = r.int(depth > 2 ? 1 : 5);
-  if (k === 0 || depth > 2) {
-    const op = OPS[r.int(OPS.length)];
-    const pick = () => lits[r.int(lits.length)];
-    const vals = op === 'in' || op === 'pmatch' ? Array.from({ length: 1 + r.int(6) }, pick) : op === 'glob' ? [`${pick()}*${r.int(2) ? pick() : ''}`] : pick();
-    return cmp(field(FIELDS[r.int(FIELDS.length)]), op, vals);
-  }
-  const args = Array.from({ length: 2 + r.int(2) }, () => randomCondition(r, lits, depth + 1));
-  return k === 1 ? or(...args) : k === 2 ? not(args[0]) : and(...args);
-}
 
 test('WASM filter = reference interpreter on random rule sets made to be guarded', async () => {
   const lits = pieces();
