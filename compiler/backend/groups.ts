@@ -61,7 +61,7 @@ export class HitWriter {
   group(g: number): string {
     const { head, members } = this.groups[g];
     if (!this.ordered) return `if (${both(head, members[0].tail)}) { if (hit(idx, ${members[0].ids[0]})) return; }`;
-    const first = this.groups[g].members[0].ids[0];
+    const first = members[0].ids[0];
     const parts = members.map((m) => {
       const rec = this.record(m.ids, m.ids[0] === first);
       return m.tail === 'true' ? rec : `if (${m.tail}) { ${rec} }`;

@@ -7,13 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileFrontEnd } from '../../compiler/frontend.js';
 import { compileBackend } from '../../compiler/backend/index.js';
-import { FilterModule } from '../../compiler/backend/host.js';
 import { groupRules } from '../../compiler/backend/groups.js';
 import { evaluate, getterFor } from '../../compiler/interp/index.js';
 import { syscallFields } from '../../compiler/fields/syscall.js';
 import type { IrRule, IrRuleSet } from '../../compiler/ir/types.js';
 import { World, mulberry } from './world.js';
-import { simulate } from './simulate.js';
+import { simulate, moduleMatches, firstOfEach } from './simulate.js';
 import { and, cmp, field, not, rule, ruleset } from './ir-helpers.js';
 import { pieces, randomCondition } from './random-rules.js';
 import fc from 'fast-check';
@@ -61,23 +60,12 @@ async function copies(distinct: boolean) {
   let multi = 0;
   for (const seed of [7, 1234]) {
     const { buf, expected } = run(seed);
-    const m = await FilterModule.load(be.wasm!);
-    new World(mulberry(seed)).seed(m);
-    const got: string[] = [];
-    m.run(buf, (i, r) => got.push(`${i}:${r}`));
     // exact sequence: the same matches, and per event in rule order
-    assert.deepEqual(got, expected);
+    assert.deepEqual(await moduleMatches(be.wasm!, seed, buf), expected);
     const perEvent = new Map<string, number>();
     for (const x of expected) { const i = x.split(':')[0]; perEvent.set(i, (perEvent.get(i) ?? 0) + 1); }
     multi += [...perEvent.values()].filter((n) => n > 3).length;
-
-    const mf = await FilterModule.load(be.wasm!);
-    new World(mulberry(seed)).seed(mf);
-    const first: string[] = [];
-    mf.run(buf, (i, r) => first.push(`${i}:${r}`), { first: true });
-    const want = new Map<string, string>();
-    for (const x of expected) { const i = x.split(':')[0]; if (!want.has(i)) want.set(i, x); }
-    assert.deepEqual(first, [...want.values()]);
+    assert.deepEqual(await moduleMatches(be.wasm!, seed, buf, true), firstOfEach(expected));
   }
   // events matched by more than one rule's copies: the order check had something to order
   assert.ok(multi >= 20, `only ${multi} events matched several distinct rules`);
@@ -104,19 +92,10 @@ test('random rule sets built on a few shared first tests: WASM = interpreter, ma
       const get = getterFor(syscallFields, ev);
       return rules.filter((x) => x.eventTypes!.includes(ev.type) && evaluate(x.condition, get)).map((x) => x.id);
     });
-    const m = await FilterModule.load(be.wasm!);
-    new World(mulberry(seed)).seed(m);
-    const got: string[] = [];
-    m.run(buf, (i, rid) => got.push(`${i}:${rid}`));
-    assert.deepEqual(got, expected);
-    const mf = await FilterModule.load(be.wasm!);
-    new World(mulberry(seed)).seed(mf);
-    const first: string[] = [];
-    mf.run(buf, (i, rid) => first.push(`${i}:${rid}`), { first: true });
-    const want = new Map<string, string>();
-    for (const x of expected) { const i = x.split(':')[0]; if (!want.has(i)) want.set(i, x); }
-    assert.deepEqual(first, [...want.values()]);
-    multi += expected.length - want.size;
+    assert.deepEqual(await moduleMatches(be.wasm!, seed, buf), expected);
+    const first = firstOfEach(expected);
+    assert.deepEqual(await moduleMatches(be.wasm!, seed, buf, true), first);
+    multi += expected.length - first.length;
   }), { numRuns: Number(process.env.GROUP_RUNS ?? 10) });
   // the sets must have had multi-rule groups and events matched by several rules
   assert.ok(grouped >= 5, `only ${grouped} rule sets had multi-rule groups`);

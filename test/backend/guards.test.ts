@@ -15,7 +15,7 @@ import type { IrExpr } from '../../compiler/ir/types.js';
 import { field, cmp, and, or, not, rule, ruleset } from './ir-helpers.js';
 import { World, mulberry } from './world.js';
 import { pieces, randomCondition } from './random-rules.js';
-import { simulate } from './simulate.js';
+import { simulate, moduleMatches, firstOfEach } from './simulate.js';
 import { rec } from './records.js';
 
 const startsWith = (v: Uint8Array, l: Uint8Array) => l.length <= v.length && l.every((b, i) => v[i] === b);
@@ -83,26 +83,15 @@ async function randomRulesAgree(seed: number, lits = pieces()): Promise<{ guarde
     const be = await compileBackend(rs);
     assert.deepEqual(be.diagnostics, []);
     const guarded = be.asSource.includes('trie_walk(LIT');
-    const world = new World(mulberry(seed));
-    const m = await FilterModule.load(be.wasm!);
-    world.seed(m);
-    const { events, buf, expected } = simulate(world, 400, (ev) => {
+    const { events, buf, expected } = simulate(new World(mulberry(seed)), 400, (ev) => {
       const get = getterFor(syscallFields, ev);
       return rules.filter((x) => x.eventTypes!.includes(ev.type) && evaluate(x.condition, get)).map((x) => x.id);
     });
-    const got: string[] = [];
-    m.run(buf, (i, rid) => got.push(`${i}:${rid}`));
+    const got = await moduleMatches(be.wasm!, seed, buf);
     const show = (xs: string[]) => xs.slice(0, 5).map((x) => { const [i, rid] = x.split(':').map(Number); return `#${i} ${events[i].type} ${events[i].thread.comm} ${events[i].fd?.name ?? ''} -> r${rid}`; });
     assert.deepEqual({ missing: show(expected.filter((x) => !got.includes(x))), extra: show(got.filter((x) => !expected.includes(x))) }, { missing: [], extra: [] });
     // rule_matching: first: per event, the first rule in rule order (rules are selected by guard bits)
-    const firstWorld = new World(mulberry(seed));
-    const mf = await FilterModule.load(be.wasm!);
-    firstWorld.seed(mf);
-    const gotFirst: string[] = [];
-    mf.run(buf, (i, rid) => gotFirst.push(`${i}:${rid}`), { first: true });
-    const firstOf = new Map<number, string>();
-    for (const x of expected) { const i = Number(x.split(':')[0]); if (!firstOf.has(i)) firstOf.set(i, x); }
-    assert.deepEqual(gotFirst, [...firstOf.values()]);
+    assert.deepEqual(await moduleMatches(be.wasm!, seed, buf, true), firstOfEach(expected));
     return { guarded, hits: got.length };
 }
 

@@ -1,7 +1,8 @@
 // A simulated run for the differential tests: `steps` generated steps of a world, their events in
 // order, the records back to back, and the expected matches as "event index:rule id".
 import type { Event } from '../../schema/model.js';
-import type { World } from './world.js';
+import { World, mulberry } from './world.js';
+import { FilterModule } from '../../compiler/backend/host.js';
 import { concat } from './records.js';
 
 export function simulate(world: World, steps: number, matches: (ev: Event) => number[]): { events: Event[]; buf: Uint8Array; expected: string[] } {
@@ -15,4 +16,20 @@ export function simulate(world: World, steps: number, matches: (ev: Event) => nu
     parts.push(g.record);
   }
   return { events, buf: concat(parts), expected };
+}
+
+/** A module's matches over `buf` as "event index:rule id", fresh from `wasm` and seeded as world `seed` starts. */
+export async function moduleMatches(wasm: Uint8Array, seed: number, buf: Uint8Array, first = false): Promise<string[]> {
+  const m = await FilterModule.load(wasm);
+  new World(mulberry(seed)).seed(m);
+  const got: string[] = [];
+  m.run(buf, (i, r) => got.push(`${i}:${r}`), { first });
+  return got;
+}
+
+/** What rule_matching: first keeps of `expected`: each event's first match. */
+export function firstOfEach(expected: string[]): string[] {
+  const first = new Map<string, string>();
+  for (const x of expected) { const i = x.split(':')[0]; if (!first.has(i)) first.set(i, x); }
+  return [...first.values()];
 }
