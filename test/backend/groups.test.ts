@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileFrontEnd } from '../../compiler/frontend.js';
 import { compileBackend } from '../../compiler/backend/index.js';
+import { FilterModule } from '../../compiler/backend/host.js';
+import { rec } from './records.js';
 import { groupRules } from '../../compiler/backend/groups.js';
 import { evaluate, getterFor } from '../../compiler/interp/index.js';
 import { syscallFields } from '../../compiler/fields/syscall.js';
@@ -100,4 +102,25 @@ test('random rule sets built on a few shared first tests: WASM = interpreter, ma
   // the sets must have had multi-rule groups and events matched by several rules
   assert.ok(grouped >= 5, `only ${grouped} rule sets had multi-rule groups`);
   assert.ok(multi > 50, `only ${multi} matches beyond an event's first`);
+});
+
+test('first: a later rule of a group that matches does not end the event before a lower rule of a later group', async () => {
+  // r0 and r2 begin with the same guarded test (their own tests give no guard: one group, r0
+  // first); r1 is a group of its own between them. For cat opening /etc/passwd r0 fails, r1 and
+  // r2 match: the event's first match is r1, not the group's r2.
+  const etc = cmp(field('fd.name'), 'startswith', '/etc/');
+  const rs = ruleset([
+    rule(0, 'r0', and(etc, not(cmp(field('proc.name'), '=', 'cat'))), ['openat']),
+    rule(1, 'r1', cmp(field('proc.name'), '=', 'cat'), ['openat']),
+    rule(2, 'r2', and(etc, not(cmp(field('proc.name'), '=', 'vigil-none'))), ['openat']),
+  ]);
+  const be = await compileBackend(rs);
+  assert.match(be.asSource, /hm \|= /, 'r0 and r2 were not grouped');
+  const m = await FilterModule.load(be.wasm!);
+  const open = rec('openat', { tid: 4000, pid: 4000, ppid: 1, comm: 'cat' }, { fd: 3, dirfd: -100, name: '/etc/passwd', flags: 0 });
+  for (const [first, want] of [[false, [1, 2]], [true, [1]]] as const) {
+    const got: number[] = [];
+    m.run(open, (_i, r) => got.push(r), { first });
+    assert.deepEqual(got, want, `first=${first}`);
+  }
 });
