@@ -4,8 +4,11 @@
 // to the event types the agent would ask the kernel for with these rules and repeated, timestamps
 // moved on each time, up to the event count. Events/s come from two runs of the same
 // command, on the full capture and on its first tenth, so start-up (rule compile) cancels out;
-// resident memory is sampled from the child's /proc status (peak, and steady state). A baseline in
-// the same run replays with a rule that never matches: what the rules and their alerts cost.
+// the same difference of the child's CPU time (all its threads, bench/cpu-hook.mjs) gives events
+// per CPU-second, the one-core figure. Resident memory is sampled from the child's /proc status
+// (peak, and steady state). A baseline in the same run replays with a rule that never matches: what
+// the rules and their alerts cost. Both are measured twice: with the node flags the container
+// image runs the agent with (NODE_OPTIONS in deploy/Dockerfile), and with plain node.
 //   npx tsx bench/replay.ts [--events N] [--capture FILE.vcap[.gz]] [RULES.yaml...]
 //   (default 2M generated events, upstream stable + incubating)
 import { spawn } from 'node:child_process';
@@ -66,29 +69,51 @@ async function repeated(path: string, recs: Uint8Array[], n: number): Promise<nu
   return written;
 }
 
+// The node flags the image sets (deploy/Dockerfile's ENV NODE_OPTIONS=...): read, not copied, so
+// the bench follows the image.
+const imageFlags = /NODE_OPTIONS=(\S+)/.exec(readFileSync(`${root}deploy/Dockerfile`, 'utf8'))?.[1] ?? '';
+const cpuHook = `${root}bench/cpu-hook.mjs`;
+
+interface Run { secs: number; cpuSecs: number; peakMiB: number; steadyMiB: number; alerts: number }
+
 /**
  * One replay; resident memory sampled from /proc every 50 ms: the peak, and the steady state (the
  * median of the samples in the run's second half, past the start-up rule build).
  */
-async function run(file: string, ruleFiles = rules): Promise<{ secs: number; peakMiB: number; steadyMiB: number; alerts: number }> {
+async function run(file: string, nodeOptions: string, ruleFiles = rules): Promise<Run> {
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [`${root}bin/vigil.mjs`, 'replay', file, ...ruleFiles.flatMap((f) => ['-r', f])], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let alerts = 0, err = '';
+  const child = spawn(process.execPath, ['--import', cpuHook, `${root}bin/vigil.mjs`, 'replay', file, ...ruleFiles.flatMap((f) => ['-r', f])],
+    { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: nodeOptions } });
+  let alerts = 0, err = '', cpu = '';
   // counted with indexOf: a byte loop in this process competed with the replay for the second core
-  child.stdout.on('data', (d: Buffer) => { for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) alerts++; });
-  child.stderr.on('data', (d: Buffer) => { err += d; });
+  child.stdout!.on('data', (d: Buffer) => { for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) alerts++; });
+  child.stderr!.on('data', (d: Buffer) => { err += d; });
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => { cpu += d; });
   const samples: number[] = [];
   const timer = setInterval(() => {
     try { const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8')); if (m) samples.push(Number(m[1]) / 1024); } catch { /* exited */ }
   }, 50);
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
   clearInterval(timer);
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (code !== 0) throw new Error(`vigil replay failed (${code}): ${err.slice(-2000)}`);
   // A replay waits for its outputs; an alert dropped would make the rate a lie.
   if (err.includes('alerts dropped')) throw new Error(`vigil replay dropped alerts: ${err.slice(-2000)}`);
+  const { userUs, systemUs } = JSON.parse(cpu) as { userUs: number; systemUs: number };
   const late = samples.slice(samples.length >> 1).sort((x, y) => x - y);
-  return { secs, peakMiB: Math.max(...samples), steadyMiB: late[late.length >> 1] ?? NaN, alerts };
+  return { secs, cpuSecs: (userUs + systemUs) / 1e6, peakMiB: Math.max(...samples), steadyMiB: late[late.length >> 1] ?? NaN, alerts };
+}
+
+/** Full and small captures in turns, best of three each (the host is shared): rates from the differences. */
+async function rates(full: string, small: string, n: number, nodeOptions: string, ruleFiles = rules) {
+  let f: Run | undefined, sm: Run | undefined;
+  for (let i = 0; i < 3; i++) {
+    const a = await run(small, nodeOptions, ruleFiles), b = await run(full, nodeOptions, ruleFiles);
+    if (f && b.alerts !== f.alerts) throw new Error(`alert counts differ between runs: ${b.alerts} vs ${f.alerts}`);
+    if (!sm || a.secs < sm.secs) sm = a;
+    if (!f || b.secs < f.secs) f = b;
+  }
+  return { full: f!, small: sm!, evps: n / (f!.secs - sm!.secs), cpuEvps: n / (f!.cpuSecs - sm!.cpuSecs) };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-replay-'));
@@ -97,30 +122,25 @@ try {
   const recorded = a.capture ? await recordedInterest(a.capture) : undefined;
   const make = (path: string, n: number) => (recorded ? repeated(path, recorded, n) : capture(path, n));
   const nFull = await make(full, N), nSmall = await make(small, Math.round(N / 10));
-  // interleaved, best of three each: the host is shared
-  let bestFull = { secs: Infinity, peakMiB: 0, steadyMiB: 0, alerts: 0 }, bestSmall = { ...bestFull };
-  for (let i = 0; i < 3; i++) {
-    const sm = await run(small), f = await run(full);
-    if (i > 0 && f.alerts !== bestFull.alerts) throw new Error(`alert counts differ between runs: ${f.alerts} vs ${bestFull.alerts}`);
-    if (sm.secs < bestSmall.secs) bestSmall = sm;
-    if (f.secs < bestFull.secs) bestFull = f;
-  }
-  const evps = (nFull - nSmall) / (bestFull.secs - bestSmall.secs);
   // Baseline in the same run: one open rule that never matches. Reading, decoding, state and the
   // filter's own tracking still run for every record; rules and alerts do not.
   const quiet = join(dir, 'quiet.yaml');
   writeFileSync(quiet, '- rule: never\n  desc: baseline\n  condition: evt.type = openat and fd.name = /vigil-bench/none\n  output: "%fd.name"\n  priority: INFO\n');
-  let qFull = Infinity, qSmall = Infinity;
-  for (let i = 0; i < 3; i++) {
-    qSmall = Math.min(qSmall, (await run(small, [quiet])).secs);
-    qFull = Math.min(qFull, (await run(full, [quiet])).secs);
+  const n = nFull - nSmall;
+  const report: Record<string, unknown> = {};
+  for (const [name, flags] of [['image', imageFlags], ['plain node', '']] as const) {
+    const r = await rates(full, small, n, flags);
+    const q = await rates(full, small, n, flags, [quiet]);
+    report[name] = {
+      nodeOptions: flags, secs: { full: +r.full.secs.toFixed(2), small: +r.small.secs.toFixed(2) }, alerts: r.full.alerts,
+      eventsPerSec: Math.round(r.evps), eventsPerCpuSec: Math.round(r.cpuEvps),
+      rssMiB: { peak: +r.full.peakMiB.toFixed(1), steady: +r.full.steadyMiB.toFixed(1) },
+      baseline: { what: 'same replay, one rule that never matches', eventsPerSec: Math.round(q.evps), eventsPerCpuSec: Math.round(q.cpuEvps), ratio: +(r.evps / q.evps).toFixed(3) },
+      goal: { eventsPerSec: 1_500_000, met: r.evps >= 1_500_000, metPerCpuSec: r.cpuEvps >= 1_500_000, steadyRssMiB: 100, rssMet: r.full.steadyMiB < 100 },
+    };
   }
-  const baseEvps = (nFull - nSmall) / (qFull - qSmall);
   console.log(JSON.stringify({
-    bench: 'replay', input: a.capture ? { capture: a.capture, recordsInInterest: recorded!.length } : 'generated world', rules: rules.map((f) => f.replace(root, '')), events: { full: nFull, small: nSmall },
-    secs: { full: +bestFull.secs.toFixed(2), small: +bestSmall.secs.toFixed(2) }, alerts: bestFull.alerts,
-    eventsPerSec: Math.round(evps), rssMiB: { peak: +bestFull.peakMiB.toFixed(1), steady: +bestFull.steadyMiB.toFixed(1) },
-    baseline: { what: 'same replay, one rule that never matches', eventsPerSec: Math.round(baseEvps), ratio: +(evps / baseEvps).toFixed(3) },
-    goal: { eventsPerSec: 1_500_000, met: evps >= 1_500_000, steadyRssMiB: 100, rssMet: bestFull.steadyMiB < 100 },
+    bench: 'replay', input: a.capture ? { capture: a.capture, recordsInInterest: recorded!.length } : 'generated world', rules: rules.map((f) => f.replace(root, '')),
+    events: { full: nFull, small: nSmall }, ...report,
   }, null, 2));
 } finally { rmSync(dir, { recursive: true, force: true }); }
