@@ -71,7 +71,9 @@ async function repeated(path: string, recs: Uint8Array[], n: number): Promise<nu
 
 // The node flags the image sets (deploy/Dockerfile's ENV NODE_OPTIONS=...): read, not copied, so
 // the bench follows the image.
-const imageFlags = /NODE_OPTIONS=(\S+)/.exec(readFileSync(`${root}deploy/Dockerfile`, 'utf8'))?.[1] ?? '';
+const imageFlags = /^\s*NODE_OPTIONS=(\S+)/m.exec(readFileSync(`${root}deploy/Dockerfile`, 'utf8'))?.[1];
+// (without them the "image" figures would silently be plain node's)
+if (imageFlags === undefined) throw new Error('deploy/Dockerfile sets no NODE_OPTIONS: cannot measure the agent as the image runs it');
 const cpuHook = `${root}bench/cpu-hook.mjs`;
 
 interface Run { secs: number; cpuSecs: number; peakMiB: number; steadyMiB: number; alerts: number }
