@@ -13,11 +13,11 @@ import { concat } from '../test/backend/records.js';
 import { interestRecords } from './capture-records.js';
 import { seeded, timeWasm } from './filter-timing.js';
 import type { FilterModule } from '../compiler/backend/host.js';
+import { rulesOr } from './upstream.js';
 
 const [file, ...ruleArgs] = process.argv.slice(2);
 if (!file) { console.error('usage: npx tsx bench/capture-filter.ts FILE.vcap[.gz] [RULES.yaml...]'); process.exit(2); }
-const root = new URL('../', import.meta.url).pathname;
-const rules = ruleArgs.length ? ruleArgs : [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
+const rules = rulesOr(ruleArgs);
 
 const fe = compileFrontEnd(rules);
 const be = await compileBackend(fe.ruleset);

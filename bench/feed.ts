@@ -13,11 +13,12 @@ import { makeAlert } from '../runtime/alerts/alert.js';
 import { WasmDetector } from '../runtime/filter/wasm-detector.js';
 import { compileRules } from '../runtime/pipeline/rules.js';
 import { World, mulberry } from '../test/backend/world.js';
+import { rulesOr } from './upstream.js';
 
 await asBundle(import.meta.url, 'bench-feed');
 const { values: a, positionals } = parseArgs({ allowPositionals: true, options: { events: { type: 'string', default: '1000000' }, trials: { type: 'string', default: '3' } } });
 const root = new URL('../', import.meta.url).pathname;
-const files = positionals.length ? positionals : [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
+const files = rulesOr(positionals);
 const N = Number(a.events), TRIALS = Number(a.trials);
 
 /** `n` records of the bench world, cut into runs of whole records of at most 64 KiB. */

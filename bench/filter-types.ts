@@ -8,10 +8,9 @@ import { compileBackend } from '../compiler/backend/index.js';
 import { seeded, timeWasm } from './filter-timing.js';
 import { EVENTS } from '../schema/events.js';
 import { World, mulberry } from '../test/backend/world.js';
+import { rulesOr } from './upstream.js';
 
-const root = new URL('../', import.meta.url).pathname;
-const files = process.argv.slice(2).length ? process.argv.slice(2)
-  : [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
+const files = rulesOr(process.argv.slice(2));
 const fe = compileFrontEnd(files);
 const withRules = (await compileBackend(fe.ruleset)).wasm!;
 const noRules = (await compileBackend({ ...fe.ruleset, rules: [] })).wasm!;

@@ -22,10 +22,11 @@ import { compileFrontEnd } from '../compiler/frontend.js';
 import { compileBackend } from '../compiler/backend/index.js';
 import { interestRecords } from './capture-records.js';
 import { World, mulberry } from '../test/backend/world.js';
+import { rulesOr } from './upstream.js';
 
 const { values: a, positionals } = parseArgs({ allowPositionals: true, options: { events: { type: 'string', default: '2000000' }, capture: { type: 'string' } } });
 const root = new URL('../', import.meta.url).pathname;
-const rules = positionals.length ? positionals : [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
+const rules = rulesOr(positionals);
 const N = Number(a.events);
 
 /** Writes `n` records of the generated world (processes seeded by exec records as they come). */

@@ -14,10 +14,10 @@ import type { IrRule, IrRuleSet } from '../compiler/ir/types.js';
 import type { Event } from '../schema/model.js';
 import { World, mulberry } from '../test/backend/world.js';
 import { multiply } from './multiply.js';
+import { UPSTREAM_RULES } from './upstream.js';
 
 const quick = process.argv.includes('--quick');
 const root = new URL('../', import.meta.url).pathname;
-const UPSTREAM = [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
 const OWN = existsSync(`${root}rules`) ? readdirSync(`${root}rules`).filter((f) => f.endsWith('.yaml')).map((f) => `${root}rules/${f}`) : [];
 const N_EVENTS = quick ? 20_000 : 100_000;          // distinct generated events (records repeat over them)
 const WASM_EVENTS = quick ? 1_000_000 : 10_000_000;  // events pushed through the filter per measurement
@@ -153,7 +153,7 @@ async function benchSet(label: string, files: string[], gen: ReturnType<typeof g
 
 const gen = generate(N_EVENTS);
 console.log(`rulec bench${quick ? ' --quick' : ''}: ${gen.events.length} distinct events, ${(gen.buf.length / gen.events.length).toFixed(0)} bytes/record avg, node ${process.version}`);
-const results = [await benchSet('upstream stable+incubating', UPSTREAM, gen)];
+const results = [await benchSet('upstream stable+incubating', UPSTREAM_RULES, gen)];
 if (OWN.length) results.push(await benchSet('vigil rules/', OWN, gen));
 mkdirSync(`${root}bench/results`, { recursive: true });
 const out = `${root}bench/results/rulec-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;

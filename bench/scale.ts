@@ -10,10 +10,9 @@ import { seeded, timeWasm } from './filter-timing.js';
 import { multiply } from './multiply.js';
 import { World, mulberry } from '../test/backend/world.js';
 import { concat } from '../test/backend/records.js';
+import { rulesOr } from './upstream.js';
 
-const root = new URL('../', import.meta.url).pathname;
-const files = process.argv.slice(2).length ? process.argv.slice(2)
-  : [`${root}../shared/falco/rules/falco_rules.yaml`, `${root}../shared/falco/rules/falco-incubating_rules.yaml`];
+const files = rulesOr(process.argv.slice(2));
 const ROUNDS = 5;
 
 const fe = compileFrontEnd(files);
