@@ -41,7 +41,7 @@ export function mulberry(seed: number): Rng {
   let a = seed >>> 0;
   return { int(n: number) { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return (((t ^ (t >>> 14)) >>> 0) % n); } };
 }
-const pick = <T>(r: Rng, xs: readonly T[]): T => xs[r.int(xs.length)];
+export const pick = <T>(r: Rng, xs: readonly T[]): T => xs[r.int(xs.length)];
 
 /** `record` may hold two records (socket then connect); `before` is the first one's event then. */
 export interface Generated { record: Uint8Array; event: Event; before?: Event }
@@ -49,14 +49,14 @@ export interface Generated { record: Uint8Array; event: Event; before?: Event }
 /** ns between generated events: 600 events span 12 s, so proc.duration crosses the rules' thresholds. */
 const TICK = 20_000_000;
 
-type SimThread = ThreadInfo & { fds: Map<number, FdInfo>; nextFd: number };
+export type SimThread = ThreadInfo & { fds: Map<number, FdInfo>; nextFd: number };
 
 export class World {
   readonly threads = new Map<number, SimThread>();
-  private num = 0;
-  private nextTid = 1000;
+  protected num = 0;
+  protected nextTid = 1000;
 
-  constructor(private r: Rng) {
+  constructor(protected r: Rng) {
     const mk = (tid: number, ppid: number, comm: string, cid = 'host', uid = 0) => this.addThread(tid, ppid, comm, `/usr/bin/${comm}`, [], cid, uid);
     mk(1, 0, 'systemd'); mk(50, 1, 'containerd'); mk(60, 1, 'sshd'); mk(61, 60, 'bash', 'host', 1000);
     mk(200, 50, 'nginx', CONTAINERS[0].id, 33); mk(300, 50, 'etcd', CONTAINERS[1].id); mk(400, 50, 'sh', CONTAINERS[2].id);
@@ -65,7 +65,7 @@ export class World {
     const sh = this.threads.get(400)!; sh.vpid = 1; sh.env = ['HOME=/root', 'PATH=/bin']; sh.capPermitted = sh.capEffective = (1n << 41n) - 1n; sh.capInheritable = 0n;
   }
 
-  private addThread(tid: number, ppid: number, comm: string, exepath: string, args: string[], cid: string, uid: number): SimThread {
+  protected addThread(tid: number, ppid: number, comm: string, exepath: string, args: string[], cid: string, uid: number): SimThread {
     const t: SimThread = { tid, pid: tid, ppid, comm, exe: comm, exepath, args, cwd: '/', env: [] as string[], uid, gid: uid, loginuid: uid === 0 ? -1 >>> 0 : uid, tty: 0,
       containerId: cid, parent: this.threads.get(ppid), fds: new Map<number, FdInfo>(), nextFd: 3 };
     this.threads.set(tid, t);
@@ -83,7 +83,7 @@ export class World {
     }
   }
 
-  private event(t: ThreadInfo, type: string, params: Record<string, unknown>, fd?: FdInfo): Generated {
+  protected event(t: ThreadInfo, type: string, params: Record<string, unknown>, fd?: FdInfo): Generated {
     const ev = EVENTS_BY_NAME.get(type)!;
     this.num++;
     const record = rec(type, { tid: t.tid, pid: t.pid, ppid: t.ppid, uid: t.uid, gid: t.gid, loginuid: t.loginuid, comm: t.comm, containerId: t.containerId, ts: BigInt(this.num * TICK) }, params as never);
@@ -101,7 +101,7 @@ export class World {
    * picks, else the oldest. (Giving up after the picks let ~1.6% of execs end nothing, and the live
    * set grew without bound: 7,426 processes after 3M events, which every table downstream followed.)
    */
-  private leaf(all: SimThread[]): SimThread | undefined {
+  protected leaf(all: SimThread[]): SimThread | undefined {
     const parents = new Set<number>();
     for (const x of this.threads.values()) parents.add(x.ppid);
     for (let i = 0; i < 8; i++) {
@@ -196,4 +196,4 @@ export class World {
   }
 }
 
-function concat2(a: Uint8Array, b: Uint8Array): Uint8Array { const o = new Uint8Array(a.length + b.length); o.set(a); o.set(b, a.length); return o; }
+export function concat2(a: Uint8Array, b: Uint8Array): Uint8Array { const o = new Uint8Array(a.length + b.length); o.set(a); o.set(b, a.length); return o; }
