@@ -1,17 +1,17 @@
 // The WASM filter on a recorded capture instead of the generated mix: the records a kernel really
 // delivered for ordinary work (test/kmod/run.sh record writes one), cut to the event types the
 // agent would ask the kernel for with these rules (their interest set plus what state tracking
-// follows). In the same run, two baselines: the same module on bench/run.ts's generated mix, and a
+// follows). In the same run, baselines: the same module on bench/run.ts's generated mixes, and a
 // module without rules (state tracking only) on the capture. Per event type: share and ns/event.
 //   npx tsx bench/capture-filter.ts FILE.vcap[.gz] [RULES.yaml...]   (default: upstream stable + incubating)
 import { compileFrontEnd } from '../compiler/frontend.js';
 import { compileBackend } from '../compiler/backend/index.js';
 import { EVENTS } from '../schema/events.js';
 import { kernelInterest } from '../runtime/filter/state-types.js';
-import { World, mulberry } from '../test/backend/world.js';
+import { mulberry } from '../test/backend/world.js';
 import { concat } from '../test/backend/records.js';
 import { interestRecords } from './capture-records.js';
-import { seeded, timeWasm } from './filter-timing.js';
+import { MIXES, seeded, timeWasm } from './filter-timing.js';
 import type { FilterModule } from '../compiler/backend/host.js';
 import { rulesOr } from './upstream.js';
 
@@ -35,10 +35,10 @@ for (const r of kept) {
 }
 const capture = concat(kept);
 
-const world = new World(mulberry(42));
-const gen: Uint8Array[] = [];
-for (let i = 0; i < 100_000; i++) gen.push(world.next().record);
-const mix = concat(gen);
+const mixes = Object.entries(MIXES).map(([name, make]) => {
+  const world = make(mulberry(42));
+  return [name, concat(Array.from({ length: 100_000 }, () => world.next().record))] as const;
+});
 
 /**
  * The whole capture in order, batch by batch as the agent feeds it (copies into the batch area not
@@ -70,11 +70,12 @@ function timeStream(m: FilterModule, buf: Uint8Array, reps: number): { evps: num
 
 const reps = Math.max(2, Math.ceil(5_000_000 / kept.length));
 const onCapture = timeStream(await seeded(be.wasm!), capture, reps);
-const onMix = timeWasm(await seeded(be.wasm!), mix, 5_000_000);
+const onMixes: Array<[string, ReturnType<typeof timeWasm>]> = [];
+for (const [name, buf] of mixes) onMixes.push([name, timeWasm(await seeded(be.wasm!), buf, 5_000_000)]);
 const tracking = timeStream(await seeded(noRules), capture, reps);
 console.log(`${file}: ${total} records, ${kept.length} in the interest set of ${rules.length} rule file(s) (${fe.ruleset.rules.length} rules)`);
 console.log(`filter on the capture     ${(onCapture.evps / 1e6).toFixed(2)}M ev/s  ${onCapture.nsMin.toFixed(1)} ns/event  (${onCapture.matches} matches in the last trial)`);
-console.log(`filter on the generated mix ${(onMix.evps / 1e6).toFixed(2)}M ev/s  ${onMix.nsMin.toFixed(1)} ns/event  ratio capture/mix ${(onCapture.evps / onMix.evps).toFixed(2)}`);
+for (const [name, t] of onMixes) console.log(`filter on the ${name} mix ${(t.evps / 1e6).toFixed(2)}M ev/s  ${t.nsMin.toFixed(1)} ns/event  ratio capture/mix ${(onCapture.evps / t.evps).toFixed(2)}`);
 console.log(`tracking only on the capture ${(tracking.evps / 1e6).toFixed(2)}M ev/s  ${tracking.nsMin.toFixed(1)} ns/event`);
 console.log(`${'type'.padEnd(12)} ${'share'.padStart(6)} ${'rules ns'.padStart(9)} ${'tracking ns'.padStart(12)}`);
 const exits = [...byType.values()].reduce((n, r) => n + r.length, 0);

@@ -1,9 +1,28 @@
 // Timing of a compiled filter module on records already in its batch area (where the agent's device
 // reader puts them), shared by bench/run.ts and bench/filter-types.ts.
 import { FilterModule } from '../compiler/backend/host.js';
-import { World, mulberry } from '../test/backend/world.js';
+import { World, mulberry, type Rng } from '../test/backend/world.js';
+import { NodeWorld } from '../test/backend/node-world.js';
 
-/** A module seeded with the bench world's processes, users and containers. */
+/**
+ * The benchmarks' generated event mixes, on one simulated host: `node`, what a recorded node did
+ * (test/backend/node-profile.json: the mix the targets are read on), and `stress`, the rule-dense
+ * world of the differential tests (execs of attack tools, opens of sensitive paths: about a tenth
+ * of its events raise alerts).
+ */
+export const MIXES = { node: (r: Rng): World => new NodeWorld(r), stress: (r: Rng): World => new World(r) };
+export type MixName = keyof typeof MIXES;
+
+/** `--mix NAME` from argv (default node), and argv without it. */
+export function mixArg(argv: string[]): { mix: MixName; rest: string[] } {
+  const i = argv.indexOf('--mix');
+  if (i < 0) return { mix: 'node', rest: argv };
+  const mix = argv[i + 1];
+  if (!(mix in MIXES)) throw new Error(`--mix: one of ${Object.keys(MIXES).join(', ')}, not ${mix}`);
+  return { mix: mix as MixName, rest: [...argv.slice(0, i), ...argv.slice(i + 2)] };
+}
+
+/** A module seeded with the bench world's processes, users and containers (the same in every mix). */
 export async function seeded(wasm: Uint8Array): Promise<FilterModule> {
   const m = await FilterModule.load(wasm);
   new World(mulberry(42)).seed(m);

@@ -2,21 +2,22 @@
 // ns/event of (a) the module with the rules and (b) the same module with no rules (the state
 // tracking every event pays), each on a batch holding only that type's records. Same run, same
 // records; best of trials on a shared host.
-//   npx tsx bench/filter-types.ts [RULES.yaml...]   (default: upstream stable + incubating)
+//   npx tsx bench/filter-types.ts [--mix node|stress] [RULES.yaml...]   (default: upstream stable + incubating)
 import { compileFrontEnd } from '../compiler/frontend.js';
 import { compileBackend } from '../compiler/backend/index.js';
-import { seeded, timeWasm } from './filter-timing.js';
+import { MIXES, mixArg, seeded, timeWasm } from './filter-timing.js';
 import { EVENTS } from '../schema/events.js';
-import { World, mulberry } from '../test/backend/world.js';
+import { mulberry } from '../test/backend/world.js';
 import { rulesOr } from './upstream.js';
 
-const files = rulesOr(process.argv.slice(2));
+const { mix, rest } = mixArg(process.argv.slice(2));
+const files = rulesOr(rest);
 const fe = compileFrontEnd(files);
 const withRules = (await compileBackend(fe.ruleset)).wasm!;
 const noRules = (await compileBackend({ ...fe.ruleset, rules: [] })).wasm!;
 
 const byType = new Map<number, Uint8Array[]>();
-const world = new World(mulberry(42));
+const world = MIXES[mix](mulberry(42));
 for (let i = 0; i < 60_000; i++) {
   const rec = world.next().record;
   const v = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
@@ -37,7 +38,7 @@ async function nsPerEvent(wasm: Uint8Array, recs: Uint8Array[]): Promise<number>
 }
 
 const total = [...byType.values()].reduce((a, r) => a + r.length, 0);
-console.log(`filter cost by event type: ${files.length} rule file(s), ${total} generated records (bench/run.ts's mix)`);
+console.log(`filter cost by event type: ${files.length} rule file(s), ${total} generated records (bench/run.ts's ${mix} mix)`);
 console.log(`${'type'.padEnd(12)} ${'share'.padStart(6)} ${'rules ns'.padStart(9)} ${'tracking ns'.padStart(12)}`);
 for (const [ty, recs] of [...byType].sort((a, b) => b[1].length - a[1].length)) {
   const name = EVENTS.find((e) => e.id === ty)?.name ?? String(ty);

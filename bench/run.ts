@@ -1,18 +1,21 @@
 // rulec filter benchmark: the WASM filter against the reference interpreter on the same generated
 // events, in one run, with the upstream Falco rules and Vigil's rules/. Reports events/s, ns/event,
 // their ratio, the rules costing most, throughput as the rule count grows 1x/4x/16x, compile time
-// and memory over 10M events. `--quick` is a short CI sanity run.
+// and memory over 10M events, on the node mix (what a recorded node did: filter-timing.ts MIXES);
+// then the filter and the interpreter again on the stress world, the rule-dense mix where about a
+// tenth of the events alert. `--quick` is a short CI sanity run.
 //   npm run bench [-- --quick]
 import { mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { compileFrontEnd } from '../compiler/frontend.js';
 import { compileBackend } from '../compiler/backend/index.js';
 import type { FilterModule } from '../compiler/backend/host.js';
-import { seeded, timeWasm } from './filter-timing.js';
+import { MIXES, seeded, timeWasm } from './filter-timing.js';
 import { evaluate, getterFor } from '../compiler/interp/index.js';
 import { syscallFields } from '../compiler/fields/syscall.js';
 import type { IrRule, IrRuleSet } from '../compiler/ir/types.js';
 import type { Event } from '../schema/model.js';
-import { World, mulberry } from '../test/backend/world.js';
+import { mulberry, type Rng, type World } from '../test/backend/world.js';
+import { NODE_PROFILE } from '../test/backend/node-world.js';
 import { multiply } from './multiply.js';
 import { UPSTREAM_RULES } from './upstream.js';
 
@@ -23,8 +26,8 @@ const N_EVENTS = quick ? 20_000 : 100_000;          // distinct generated events
 const WASM_EVENTS = quick ? 1_000_000 : 10_000_000;  // events pushed through the filter per measurement
 const INTERP_EVENTS = quick ? 5_000 : 20_000;
 
-function generate(n: number): { buf: Uint8Array; events: Event[]; cloneEvents: () => void } {
-  const world = new World(mulberry(42));
+function generate(n: number, make: (r: Rng) => World): { buf: Uint8Array; events: Event[] } {
+  const world = make(mulberry(42));
   const parts: Uint8Array[] = [];
   const events: Event[] = [];
   // snapshots of the mutable thread objects are not needed: the interpreter runs on events as generated
@@ -36,7 +39,7 @@ function generate(n: number): { buf: Uint8Array; events: Event[]; cloneEvents: (
   }
   const buf = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let at = 0; for (const p of parts) { buf.set(p, at); at += p.length; }
-  return { buf, events, cloneEvents: () => {} };
+  return { buf, events };
 }
 
 /** The world mutates its thread objects; freeze what each event saw. */
@@ -93,7 +96,7 @@ function timeInterp(rs: IrRuleSet, events: Event[], perRule?: Map<number, number
 
 const fmt = (x: number) => x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
 
-async function benchSet(label: string, files: string[], gen: ReturnType<typeof generate>) {
+async function benchSet(label: string, files: string[], gen: ReturnType<typeof generate>, stress: ReturnType<typeof generate>) {
   const fe = compileFrontEnd(files);
   const errors = fe.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`${label}: front end errors: ${errors.length}`);
@@ -127,18 +130,27 @@ async function benchSet(label: string, files: string[], gen: ReturnType<typeof g
     const r = k === 1 ? w : timeWasm(await seeded(b.wasm!), gen.buf, WASM_EVENTS / 2);
     scale.push({ factor: k, distinct, rules: rs.rules.length, compileMs: ms, evps: r.evps, ratioTo1x: r.evps / w.evps });
   }
+  // the stress world: the same module and rules on the rule-dense mix
+  const ws = timeWasm(await seeded(be.wasm!), stress.buf, WASM_EVENTS / 2);
+  const is = timeInterp(same, stress.events.slice(0, INTERP_EVENTS));
   const result = {
-    label, files: files.map((f) => f.replace(root, '')), rules: fe.ruleset.rules.length, compiledRules: compiledIds.size,
+    label, mix: 'node', files: files.map((f) => f.replace(root, '')), rules: fe.ruleset.rules.length, compiledRules: compiledIds.size,
     notCompiled: be.manifest.rules.filter((r) => !r.compiled).map((r) => `${r.name} (${r.source})`), compileMs, wasmBytes: be.wasm!.length,
     wasm: { events: w.events, evps: w.evps, nsPerEventMin: w.nsMin, nsPerEventMedian: w.nsMedian, matchesPerTrial: w.matches, memoryBytesBefore: w.memBefore, memoryBytesAfter: w.memAfter, memoryConstant },
     wasmRunWithCopy: { nsPerEvent: runNs, evps: 1e9 / runNs },
     interpreter: { events: ievents.length, evps: i.evps, nsPerEvent: i.nsPerEvent },
     speedup: w.evps / i.evps, speedupRunWithCopy: (1e9 / runNs) / i.evps,
     mostExpensiveRulesWasm: { trackingOnlyNsPerEvent: pr.baseNs, rules: topWasm }, mostExpensiveRulesInterpreter: top, scale,
+    stressWorld: {
+      wasm: { events: ws.events, evps: ws.evps, nsPerEventMin: ws.nsMin, nsPerEventMedian: ws.nsMedian, matchesPerTrial: ws.matches, memoryConstant: ws.memBefore === ws.memAfter },
+      interpreter: { events: Math.min(INTERP_EVENTS, stress.events.length), evps: is.evps, nsPerEvent: is.nsPerEvent }, speedup: ws.evps / is.evps,
+    },
   };
+  if (!result.stressWorld.wasm.memoryConstant) process.exitCode = 1;
   console.log(`\n== ${label}: ${compiledIds.size}/${fe.ruleset.rules.length} rules compiled to WASM in ${compileMs} ms (${be.wasm!.length} bytes)${result.notCompiled.length ? `; with the interpreter: ${result.notCompiled.length} (${[...new Set(be.manifest.rules.filter((r) => !r.compiled).map((r) => r.source))].join(', ')} source)` : ''}`);
+  console.log('node mix (the targets\' mix):');
   console.log(`WASM filter:  ${fmt(w.evps)} events/s  ${w.nsMin.toFixed(1)} ns/event min, ${w.nsMedian.toFixed(1)} median  (${fmt(w.events)} events, records in the batch area)`);
-  console.log(`  memory ${w.memBefore} -> ${w.memAfter} bytes over ${fmt(w.events)} events: ${memoryConstant ? 'constant' : 'GREW (defect)'}`);
+  console.log(`  memory ${w.memBefore} -> ${w.memAfter} bytes over ${fmt(w.events)} events: ${memoryConstant ? 'constant' : 'GREW (defect)'}; ${w.matches} matches per ${fmt(w.events / 5)} events`);
   console.log(`WASM via run(): ${fmt(1e9 / runNs)} events/s  ${runNs.toFixed(1)} ns/event  (copy from a JS buffer and match callbacks included)`);
   console.log(`interpreter:  ${fmt(i.evps)} events/s  ${i.nsPerEvent.toFixed(1)} ns/event  (${ievents.length} events)`);
   console.log(`ratio WASM/interpreter: ${(w.evps / i.evps).toFixed(1)}x (run(): ${((1e9 / runNs) / i.evps).toFixed(1)}x)`);
@@ -148,13 +160,14 @@ async function benchSet(label: string, files: string[], gen: ReturnType<typeof g
   for (const t of top) console.log(`  ${t.nsPerEvent.toFixed(1).padStart(8)}  ${t.rule}`);
   console.log('rule count scaling (WASM):');
   for (const s of scale) console.log(`  ${String(s.factor).padStart(2)}x ${String(s.rules).padStart(5)} rules  ${fmt(s.evps)} events/s  ${s.ratioTo1x.toFixed(2)} of 1x  compile ${s.compileMs} ms${s.distinct ? '  (each copy with a test of its own)' : ''}`);
+  console.log(`stress world: WASM ${fmt(ws.evps)} events/s  ${ws.nsMin.toFixed(1)} ns/event (${ws.matches} matches per ${fmt(ws.events / 5)} events; memory ${result.stressWorld.wasm.memoryConstant ? 'constant' : 'GREW (defect)'}), interpreter ${fmt(is.evps)} events/s, ratio ${(ws.evps / is.evps).toFixed(1)}x`);
   return result;
 }
 
-const gen = generate(N_EVENTS);
-console.log(`rulec bench${quick ? ' --quick' : ''}: ${gen.events.length} distinct events, ${(gen.buf.length / gen.events.length).toFixed(0)} bytes/record avg, node ${process.version}`);
-const results = [await benchSet('upstream stable+incubating', UPSTREAM_RULES, gen)];
-if (OWN.length) results.push(await benchSet('vigil rules/', OWN, gen));
+const gen = generate(N_EVENTS, MIXES.node), stress = generate(N_EVENTS, MIXES.stress);
+console.log(`rulec bench${quick ? ' --quick' : ''}: node ${process.version}; ${gen.events.length} distinct events of the node mix (${(gen.buf.length / gen.events.length).toFixed(0)} bytes/record avg; from ${NODE_PROFILE.source.capture}, ${NODE_PROFILE.source.interestRecords} records), ${stress.events.length} of the stress world`);
+const results = [await benchSet('upstream stable+incubating', UPSTREAM_RULES, gen, stress)];
+if (OWN.length) results.push(await benchSet('vigil rules/', OWN, gen, stress));
 mkdirSync(`${root}bench/results`, { recursive: true });
 const out = `${root}bench/results/rulec-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
 writeFileSync(out, JSON.stringify({ quick, date: new Date().toISOString(), node: process.version, results }, null, 2));
