@@ -37,10 +37,40 @@ export function atomsOf(op: CmpOp, vals: Literal[]): Atom[] | undefined {
       const s = String(vals[0]);
       const cut = s.search(/[*?[\\]/);
       if (cut < 0) return [{ kind: 'eq', bytes: te.encode(s) }];
-      return cut === 0 ? undefined : [{ kind: 'prefix', bytes: te.encode(s.slice(0, cut)) }];
+      if (cut > 0) return [{ kind: 'prefix', bytes: te.encode(s.slice(0, cut)) }];
+      // else a literal tail is a suffix every match has, and any literal run lies inside it
+      // (`*/.ssh/id_*`: without this its rule ran on every open)
+      const { runs, tail } = globRuns(s);
+      if (tail) return [{ kind: 'suffix', bytes: te.encode(tail) }];
+      const best = runs.reduce((a, r) => (r.length > a.length ? r : a), '');
+      return best.length >= 2 ? [{ kind: 'contains', bytes: te.encode(best) }] : undefined;
     }
   }
   return undefined;
+}
+
+/**
+ * The literal runs of a glob (between its wildcards, classes and escapes, which end a run) and
+ * the run it ends with, if any. Stops at a `[` without a closing `]`, which the matchers read
+ * differently: what follows it gives nothing.
+ */
+export function globRuns(s: string): { runs: string[]; tail?: string } {
+  const runs: string[] = [];
+  let cur = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== '*' && c !== '?' && c !== '[' && c !== '\\') { cur += c; continue; }
+    if (cur) runs.push(cur);
+    cur = '';
+    if (c === '\\') i++;
+    else if (c === '[') {
+      const close = s.indexOf(']', i + 2);
+      if (close < 0) return { runs };
+      i = close;
+    }
+  }
+  if (cur) runs.push(cur);
+  return { runs, tail: cur || undefined };
 }
 
 /** fd.directory / fd.filename atoms as fd.name atoms (necessary, not sufficient); undefined when they have none. */

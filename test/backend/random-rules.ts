@@ -20,12 +20,22 @@ export function pieces(): string[] {
 const OPS: CmpOp[] = ['=', '!=', 'in', 'startswith', 'endswith', 'contains', 'pmatch', 'glob'];
 const FIELDS = ['fd.name', 'fd.directory', 'fd.filename', 'proc.name', 'proc.exepath', 'proc.pname'];
 
+/** A glob with its literals at the head, the tail or inside: each shape gives the guards a different atom. */
+function globOf(r: ReturnType<typeof mulberry>, pick: () => string): string {
+  switch (r.int(4)) {
+    case 0: return `${pick()}*${r.int(2) ? pick() : ''}`;
+    case 1: return `*${pick()}*`;
+    case 2: return `?${pick()}*${pick()}`;
+    default: return `*${pick()}?${pick()}*`;
+  }
+}
+
 export function randomCondition(r: ReturnType<typeof mulberry>, lits: string[], depth = 0): IrExpr {
   const k = r.int(depth > 2 ? 1 : 5);
   if (k === 0 || depth > 2) {
     const op = OPS[r.int(OPS.length)];
     const pick = () => lits[r.int(lits.length)];
-    const vals = op === 'in' || op === 'pmatch' ? Array.from({ length: 1 + r.int(6) }, pick) : op === 'glob' ? [`${pick()}*${r.int(2) ? pick() : ''}`] : pick();
+    const vals = op === 'in' || op === 'pmatch' ? Array.from({ length: 1 + r.int(6) }, pick) : op === 'glob' ? [globOf(r, pick)] : pick();
     return cmp(field(FIELDS[r.int(FIELDS.length)]), op, vals);
   }
   const args = Array.from({ length: 2 + r.int(2) }, () => randomCondition(r, lits, depth + 1));
