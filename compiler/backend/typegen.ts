@@ -24,6 +24,9 @@ const SET_MIN = 5; // lists at least this long become hash sets; shorter ones a 
  */
 const CHEAP_ACCESS = /^(s_hdr|s_param|s_slot)\(|^\(\(FC = fc_get\(CACHE, \d+\)\) != 0 \? FC == 1 : fc_put\(CACHE, \d+, (s_open_path|s_dirname\(s_open_path|s_basename\(s_open_path)\(/;
 
+/** Positive string tests against literals. */
+const SELECTIVE_OPS = new Set(['=', 'in', 'startswith', 'endswith', 'contains', 'glob', 'bcontains', 'bstartswith']);
+
 function lit(v: Literal): string {
   return typeof v === 'bigint' ? `${v}` : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
 }
@@ -116,10 +119,33 @@ export class TypeGen {
     return { access: acc.expr, vals };
   }
 
+  /**
+   * Whether `e` is false unless a literal test of a record parameter holds (fd.nameraw contains
+   * "../", evt.arg.path startswith /etc): a few loads and a compare that is rarely true, where
+   * the other conjuncts of a rule are mostly flag and state tests that usually are.
+   */
+  private selective(e: IrExpr): boolean {
+    if (e.k === 'and') return e.args.some((a) => this.selective(a));
+    if (e.k !== 'cmp' || !SELECTIVE_OPS.has(e.op)) return false;
+    const p = this.plainStr(e);
+    return p !== undefined && p.access.startsWith('s_param(') && atomsOf(e.op, p.vals) !== undefined;
+  }
+
+  /**
+   * The conjuncts of an and, selective ones first (in their order, then the rest in theirs): the
+   * conditions are pure, so the order only changes how soon a false one ends the test.
+   * (Upstream's directory traversal rule tested path prefixes and open flags on every /etc open
+   * before the fd.nameraw "../" test that decides.)
+   */
+  private ordered(args: IrExpr[]): IrExpr[] {
+    const first = args.filter((a) => this.selective(a));
+    return first.length === 0 || first.length === args.length ? args : [...first, ...args.filter((a) => !first.includes(a))];
+  }
+
   /** A rule's condition as its first test and the rest ('true' when there is none), or 'false'. */
   split(e: IrExpr): { head: string; tail: string } | 'false' {
     const parts: string[] = [];
-    for (const a of e.k === 'and' ? e.args : [e]) {
+    for (const a of e.k === 'and' ? this.ordered(e.args) : [e]) {
       const s = this.expr(a);
       if (s === 'false') return 'false';
       if (s !== 'true') parts.push(s);
@@ -148,7 +174,7 @@ export class TypeGen {
       case 'and': case 'or': {
         const unit = e.k === 'and' ? 'true' : 'false', zero = e.k === 'and' ? 'false' : 'true';
         const parts: string[] = [];
-        for (const a of e.args) {
+        for (const a of e.k === 'and' ? this.ordered(e.args) : e.args) {
           const s = this.expr(a);
           if (s === zero) return zero;
           if (s !== unit) parts.push(s);
