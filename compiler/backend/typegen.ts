@@ -8,7 +8,8 @@ import { fieldAccess, fdBothSides, type Access, type Kind } from './fields.js';
 import type { Pool } from './pool.js';
 import { atomsOf, deriveGuard, onName, GuardPlan, type GuardRegistry, type Leaf } from './guard.js';
 import { RegexUnsupported } from './regex.js';
-import type { HitWriter, RuleGroup } from './groups.js';
+import { idsOf, type HitWriter, type RuleGroup } from './groups.js';
+import { needsSuccess } from './result.js';
 
 export class Unsupported extends Error {
   constructor(message: string, readonly span: IrExpr['span']) { super(message); }
@@ -70,8 +71,27 @@ export class TypeGen {
   private guards = new GuardPlan();
   constructor(private ev: EventDef, private pool: Pool, private shared: Set<string>, private keys: WeakMap<object, string>, private cache: FieldCache, private helpers: Helpers) {}
 
+  /** Rules of this type whose condition needs the call to have succeeded (result.ts). */
+  private successOnly = new Set<number>();
+
+  /** The generated read of the call's result, when this type's first parameter is it. */
+  private get resultRead(): string | undefined {
+    const p0 = this.ev.params[0];
+    return p0 && (p0.name === 'res' || p0.name === 'fd') && p0.type === 'i64' ? 'i_param(rec, 0, 8, true)' : undefined;
+  }
+
   /** Derives each rule's guard (guard.ts) and lays out the tries that answer them. */
   planGuards(rules: IrRule[], reg: GuardRegistry): void {
+    const read = this.resultRead;
+    if (read) {
+      const resultTest = (c: Extract<IrExpr, { k: 'cmp' }>) => {
+        if (c.quant || c.lhs.k !== 'field' || c.lhs.ref.arg || !['fd.num', 'evt.rawres'].includes(c.lhs.ref.field)) return undefined;
+        const acc = fieldAccess(c.lhs.ref, this.ev, this.pool);
+        if ('unsupported' in acc || acc.expr !== read) return undefined;
+        try { return { op: c.op, vals: this.literals(c) }; } catch (err) { if (err instanceof Unsupported) return undefined; throw err; }
+      };
+      for (const r of rules) if (needsSuccess(r.condition, resultTest)) this.successOnly.add(r.id);
+    }
     const leaf = (c: Extract<IrExpr, { k: 'cmp' }>): Leaf => {
       if (c.lhs.k === 'field' && c.lhs.ref.field === 'evt.type' && !c.lhs.ref.arg && !c.quant) {
         try { return this.evtType(c) === 'false' ? 'never' : undefined; } catch (err) { if (err instanceof Unsupported) return undefined; throw err; }
@@ -101,7 +121,11 @@ export class TypeGen {
   guardSignature(ruleId: number): string { return this.guards.signature(ruleId); }
 
   /** The type function's body selecting rules by their guards, or undefined (no guard built). */
-  guardedBody(groups: RuleGroup[], cand: string, hits: HitWriter): string[] | undefined { return this.guards.body(groups, this.pool, cand, hits); }
+  guardedBody(groups: RuleGroup[], cand: string, hits: HitWriter): string[] | undefined {
+    const read = this.resultRead;
+    const onFail = read ? { test: `(${read} && IV >= 0)`, capable: groups.map((g) => idsOf(g).some((id) => !this.successOnly.has(id))) } : undefined;
+    return this.guards.body(groups, this.pool, cand, hits, onFail);
+  }
 
   /** The field access and literals of a comparison that cmp() compiles as a plain string test. */
   private plainStr(e: Extract<IrExpr, { k: 'cmp' }>): { access: string; vals: Literal[] } | undefined {
