@@ -85,6 +85,9 @@ export class TypeGen {
     const read = this.resultRead;
     if (read) {
       const resultTest = (c: Extract<IrExpr, { k: 'cmp' }>) => {
+        if (c.lhs.k === 'field' && c.lhs.ref.field === 'evt.type' && !c.lhs.ref.arg && !c.quant) {
+          try { return this.evtType(c) === 'false' ? 'never' as const : undefined; } catch (err) { if (err instanceof Unsupported) return undefined; throw err; }
+        }
         if (c.quant || c.lhs.k !== 'field' || c.lhs.ref.arg || !['fd.num', 'evt.rawres'].includes(c.lhs.ref.field)) return undefined;
         const acc = fieldAccess(c.lhs.ref, this.ev, this.pool);
         if ('unsupported' in acc || acc.expr !== read) return undefined;

@@ -14,8 +14,10 @@ import { simulate, moduleMatches, firstOfEach } from './simulate.js';
 const fdnum = field('fd.num'), rawres = field('evt.rawres'), name = field('fd.name'), comm = field('proc.name');
 
 test('a condition needs success when every way to satisfy it tests the result >= 0', () => {
-  const resultTest = (c: Extract<IrExpr, { k: 'cmp' }>) => (c.lhs.k === 'field' && ['fd.num', 'evt.rawres'].includes(c.lhs.ref.field)
-    ? { op: c.op, vals: c.rhs.k === 'list' ? c.rhs.items.map((i) => (i.k === 'literal' ? i.value : '')) : c.rhs.k === 'literal' ? [c.rhs.value] : [] } : undefined);
+  // as for an open: an evt.type test naming execve is never true
+  const resultTest = (c: Extract<IrExpr, { k: 'cmp' }>) => (c.lhs.k === 'field' && c.lhs.ref.field === 'evt.type' ? (c.rhs.k === 'literal' && c.rhs.value === 'execve' ? 'never' as const : undefined)
+    : c.lhs.k === 'field' && ['fd.num', 'evt.rawres'].includes(c.lhs.ref.field)
+      ? { op: c.op, vals: c.rhs.k === 'list' ? c.rhs.items.map((i) => (i.k === 'literal' ? i.value : '')) : c.rhs.k === 'literal' ? [c.rhs.value] : [] } : undefined);
   const yes = (e: IrExpr) => assert.equal(needsSuccess(e, resultTest), true);
   const no = (e: IrExpr) => assert.equal(needsSuccess(e, resultTest), false);
   yes(cmp(fdnum, '>=', 0n)); yes(cmp(rawres, '=', 0n)); yes(cmp(rawres, '>', -1n)); yes(cmp(rawres, 'in', [0n, 1n, 2n]));
@@ -26,6 +28,11 @@ test('a condition needs success when every way to satisfy it tests the result >=
   no(or(cmp(fdnum, '>=', 0n), cmp(comm, '=', 'sh')));
   no(not(cmp(fdnum, '<', 0n)));
   no(cmp(name, '=', '/etc/x'));
+  // a branch written for another event type does not count (upstream's cron rule: open_write and
+  // a cron path, or an exec of crontab)
+  const etype = field('evt.type');
+  yes(or(and(cmp(fdnum, '>=', 0n), cmp(name, 'startswith', '/etc/cron')), and(cmp(etype, '=', 'execve'), cmp(comm, '=', 'crontab'))));
+  no(or(and(cmp(fdnum, '>=', 0n), cmp(name, 'startswith', '/etc/cron')), and(cmp(etype, '=', 'open'), cmp(comm, '=', 'crontab'))));
 });
 
 test('failed opens skip the walks and test only the rules a failure can match: WASM = interpreter', async () => {
