@@ -12,7 +12,7 @@ import { compileFrontEnd } from '../compiler/frontend.js';
 import { compileBackend } from '../compiler/backend/index.js';
 import { kernelInterest } from '../runtime/filter/state-types.js';
 import { decodeRecord, type DecodedRecord } from '../runtime/decode/record.js';
-import { EVENTS } from '../schema/events.js';
+import { EVENTS_BY_ID } from '../schema/events.js';
 import type { SockTuple } from '../schema/model.js';
 import { interestRecords } from './capture-records.js';
 import { UPSTREAM_RULES } from './upstream.js';
@@ -26,7 +26,7 @@ export async function calibrate(file: string, rules: string[] = UPSTREAM_RULES) 
   const be = await compileBackend(compileFrontEnd(rules).ruleset, { build: false });
   const { records, total } = await interestRecords(file, new Set(kernelInterest(be.manifest.interest.ids)));
   const decoded = records.map((r) => decodeRecord(r, 0));
-  const nameOf = (d: DecodedRecord) => EVENTS.find((e) => e.id === d.header.type)!.name;
+  const nameOf = (d: DecodedRecord) => EVENTS_BY_ID.get(d.header.type)!.name;
   const recorder = new Set(decoded.filter((d) => nameOf(d).startsWith('open') && d.params.name === RECORDER_MARK).map((d) => d.header.pid));
 
   const count = <K>(m: Map<K, number>, k: K, n = 1) => m.set(k, (m.get(k) ?? 0) + n);

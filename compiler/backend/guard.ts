@@ -225,7 +225,7 @@ export class GuardPlan {
       refs.forEach(({ bit }, k) => { tables.get(bs[k]!)![bit][i >> 5] |= 1 << (i & 31); });
     });
     const one = rw === 1;
-    const sel: string[] = [...[...this.built.values()].map((b) => `  ${b.fill}(rec, idx);`)];
+    const sel = [...this.built.values()].map((b) => `  ${b.fill}(rec, idx);`);
     if (one) sel.push(`  c = ${always[0] >>> 0};`);
     else always.forEach((w, k) => sel.push(`  store<u32>(${cand} + ${k * 4}, ${w >>> 0});`));
     for (const [{ z, words }, rows] of tables) {

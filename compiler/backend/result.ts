@@ -4,7 +4,7 @@
 // only the rules that can match it (GuardPlan.body), when they are few.
 import type { IrExpr, Literal } from '../ir/types.js';
 
-/** A comparison of the call's result (`access` is its generated read) with literals. */
+/** A comparison of the call's result with literals. */
 export interface ResultTest { op: string; vals: Literal[] }
 
 /**

@@ -80,14 +80,21 @@ export class TypeGen {
     return p0 && (p0.name === 'res' || p0.name === 'fd') && p0.type === 'i64' ? 'i_param(rec, 0, 8, true)' : undefined;
   }
 
+  private isTypeTest(c: Extract<IrExpr, { k: 'cmp' }>): boolean {
+    return c.lhs.k === 'field' && c.lhs.ref.field === 'evt.type' && !c.lhs.ref.arg && !c.quant;
+  }
+
+  /** Whether an evt.type test is false for the type being compiled (it names others). */
+  private neverHere(c: Extract<IrExpr, { k: 'cmp' }>): boolean {
+    try { return this.evtType(c) === 'false'; } catch (err) { if (err instanceof Unsupported) return false; throw err; }
+  }
+
   /** Derives each rule's guard (guard.ts) and lays out the tries that answer them. */
   planGuards(rules: IrRule[], reg: GuardRegistry): void {
     const read = this.resultRead;
     if (read) {
       const resultTest = (c: Extract<IrExpr, { k: 'cmp' }>) => {
-        if (c.lhs.k === 'field' && c.lhs.ref.field === 'evt.type' && !c.lhs.ref.arg && !c.quant) {
-          try { return this.evtType(c) === 'false' ? 'never' as const : undefined; } catch (err) { if (err instanceof Unsupported) return undefined; throw err; }
-        }
+        if (this.isTypeTest(c)) return this.neverHere(c) ? 'never' as const : undefined;
         if (c.quant || c.lhs.k !== 'field' || c.lhs.ref.arg || !['fd.num', 'evt.rawres'].includes(c.lhs.ref.field)) return undefined;
         const acc = fieldAccess(c.lhs.ref, this.ev, this.pool);
         if ('unsupported' in acc || acc.expr !== read) return undefined;
@@ -96,9 +103,7 @@ export class TypeGen {
       for (const r of rules) if (needsSuccess(r.condition, resultTest)) this.successOnly.add(r.id);
     }
     const leaf = (c: Extract<IrExpr, { k: 'cmp' }>): Leaf => {
-      if (c.lhs.k === 'field' && c.lhs.ref.field === 'evt.type' && !c.lhs.ref.arg && !c.quant) {
-        try { return this.evtType(c) === 'false' ? 'never' : undefined; } catch (err) { if (err instanceof Unsupported) return undefined; throw err; }
-      }
+      if (this.isTypeTest(c)) return this.neverHere(c) ? 'never' : undefined;
       const p = this.plainStr(c);
       if (!p || !CHEAP_ACCESS.test(p.access)) return undefined;
       const atoms = atomsOf(c.op, p.vals);

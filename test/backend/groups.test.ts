@@ -10,11 +10,9 @@ import { compileBackend } from '../../compiler/backend/index.js';
 import { FilterModule } from '../../compiler/backend/host.js';
 import { rec } from './records.js';
 import { groupRules } from '../../compiler/backend/groups.js';
-import { evaluate, getterFor } from '../../compiler/interp/index.js';
-import { syscallFields } from '../../compiler/fields/syscall.js';
 import type { IrRule, IrRuleSet } from '../../compiler/ir/types.js';
 import { World, mulberry } from './world.js';
-import { simulate, moduleMatches, firstOfEach } from './simulate.js';
+import { simulate, moduleMatches, firstOfEach, interpreterMatches } from './simulate.js';
 import { and, cmp, field, not, rule, ruleset } from './ir-helpers.js';
 import { pieces, randomCondition } from './random-rules.js';
 import fc from 'fast-check';
@@ -55,10 +53,7 @@ async function copies(distinct: boolean) {
   assert.match(be.asSource, /hm \|= /);
   assert.match(be.asSource, /store<u32>\(HM \+ 4, load<u32>\(HM \+ 4\) \| /);
 
-  const run = (seed: number) => simulate(new World(mulberry(seed)), 1500, (ev) => {
-    const get = getterFor(syscallFields, ev);
-    return rules.filter((r) => (r.eventTypes === null || r.eventTypes.includes(ev.type)) && evaluate(r.condition, get)).map((r) => r.id);
-  });
+  const run = (seed: number) => simulate(new World(mulberry(seed)), 1500, interpreterMatches(rules));
   let multi = 0;
   for (const seed of [7, 1234]) {
     const { buf, expected } = run(seed);
@@ -90,10 +85,7 @@ test('random rule sets built on a few shared first tests: WASM = interpreter, ma
     const be = await compileBackend(ruleset(rules));
     assert.deepEqual(be.diagnostics, []);
     if (/hm \|= |hn = true/.test(be.asSource)) grouped++;
-    const { buf, expected } = simulate(new World(mulberry(seed)), 300, (ev) => {
-      const get = getterFor(syscallFields, ev);
-      return rules.filter((x) => x.eventTypes!.includes(ev.type) && evaluate(x.condition, get)).map((x) => x.id);
-    });
+    const { buf, expected } = simulate(new World(mulberry(seed)), 300, interpreterMatches(rules));
     assert.deepEqual(await moduleMatches(be.wasm!, seed, buf), expected);
     const first = firstOfEach(expected);
     assert.deepEqual(await moduleMatches(be.wasm!, seed, buf, true), first);

@@ -9,13 +9,11 @@ import { buildTrie, walkTrie } from '../../compiler/backend/trie.js';
 import { atomsOf, onName, deriveGuard, type Atom } from '../../compiler/backend/guard.js';
 import { compileBackend } from '../../compiler/backend/index.js';
 import { FilterModule } from '../../compiler/backend/host.js';
-import { evaluate, getterFor } from '../../compiler/interp/index.js';
-import { syscallFields } from '../../compiler/fields/syscall.js';
 import type { IrExpr } from '../../compiler/ir/types.js';
 import { field, cmp, and, or, not, rule, ruleset } from './ir-helpers.js';
 import { World, mulberry } from './world.js';
 import { pieces, randomCondition } from './random-rules.js';
-import { simulate, moduleMatches, firstOfEach } from './simulate.js';
+import { simulate, moduleMatches, firstOfEach, interpreterMatches } from './simulate.js';
 import { rec } from './records.js';
 
 const startsWith = (v: Uint8Array, l: Uint8Array) => l.length <= v.length && l.every((b, i) => v[i] === b);
@@ -91,10 +89,7 @@ test('globs without a literal head are guarded by their tail or an inner run, an
     rule(2 * k + 1, `g${k}'`, and(cmp(field('fd.name'), 'glob', [g]), cmp(field('proc.name'), '!=', 'zz')), open)]);
   const be = await compileBackend(ruleset(rules));
   assert.ok(be.asSource.includes('trie_walk(LIT') && be.asSource.includes('str_contains(SP, SL'), 'the globs are guarded');
-  const { buf, expected } = simulate(new World(mulberry(3)), 3000, (ev) => {
-    const get = getterFor(syscallFields, ev);
-    return rules.filter((x) => x.eventTypes!.includes(ev.type) && evaluate(x.condition, get)).map((x) => x.id);
-  });
+  const { buf, expected } = simulate(new World(mulberry(3)), 3000, interpreterMatches(rules));
   assert.deepEqual(await moduleMatches(be.wasm!, 3, buf), expected);
   for (const r of rules) assert.ok(expected.some((x) => x.endsWith(`:${r.id}`)), `${r.name} (${globs[r.id >> 1]}) never matched`);
 });
@@ -107,10 +102,7 @@ async function randomRulesAgree(seed: number, lits = pieces()): Promise<{ guarde
     const be = await compileBackend(rs);
     assert.deepEqual(be.diagnostics, []);
     const guarded = be.asSource.includes('trie_walk(LIT');
-    const { events, buf, expected } = simulate(new World(mulberry(seed)), 400, (ev) => {
-      const get = getterFor(syscallFields, ev);
-      return rules.filter((x) => x.eventTypes!.includes(ev.type) && evaluate(x.condition, get)).map((x) => x.id);
-    });
+    const { events, buf, expected } = simulate(new World(mulberry(seed)), 400, interpreterMatches(rules));
     const got = await moduleMatches(be.wasm!, seed, buf);
     const show = (xs: string[]) => xs.slice(0, 5).map((x) => { const [i, rid] = x.split(':').map(Number); return `#${i} ${events[i].type} ${events[i].thread.comm} ${events[i].fd?.name ?? ''} -> r${rid}`; });
     assert.deepEqual({ missing: show(expected.filter((x) => !got.includes(x))), extra: show(got.filter((x) => !expected.includes(x))) }, { missing: [], extra: [] });

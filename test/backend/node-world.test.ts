@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VcapWriter } from '../../runtime/sources/vcap/writer.js';
 import { calibrate } from '../../bench/calibrate-mix.js';
-import { EVENTS } from '../../schema/events.js';
+import { EVENTS_BY_ID } from '../../schema/events.js';
 import { i64ParamAt } from '../../runtime/decode/record.js';
 import { mulberry } from './world.js';
 import { NODE_PROFILE, NodeWorld, actionWeights } from './node-world.js';
@@ -45,7 +45,7 @@ test('the node mix makes each kind of event in the profile\'s proportion', () =>
     const g = world.next();
     const v = new DataView(g.record.buffer, g.record.byteOffset, g.record.byteLength);
     for (let at = 0; at < g.record.length; at += v.getUint32(at + 4, true)) {
-      const name = EVENTS.find((e) => e.id === v.getUint16(at + 2, true))!.name;
+      const name = EVENTS_BY_ID.get(v.getUint16(at + 2, true))!.name;
       seen.set(name, (seen.get(name) ?? 0) + 1); n++;
       if (name === 'openat' && i64ParamAt(v, at, 0)! < 0) failed++;
     }

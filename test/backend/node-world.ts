@@ -87,7 +87,7 @@ export class NodeWorld extends World {
       case 'exec': return this.exec(t, all);
       case 'connect': return this.connect(t);
       case 'close': return this.close(t);
-      case 'dup': if (t.fds.size) return this.dup(t); return this.open(t);
+      case 'dup': if (t.fds.size) return this.dup(t, pick(this.r, [...t.fds.values()]), 'dup2'); return this.open(t);
       case 'fsop': return this.fsop(t);
       default: return this.open(t);
     }
@@ -109,13 +109,6 @@ export class NodeWorld extends World {
     if (!fd) return this.event(t, 'close', { res: 0, fd: 99 });
     t.fds.delete(fd.num);
     return this.event(t, 'close', { res: 0, fd: fd.num }, fd);
-  }
-
-  private dup(t: SimThread): Generated {
-    const old = pick(this.r, [...t.fds.values()]), res = t.nextFd++;
-    const fd: FdInfo = { ...old, num: res };
-    t.fds.set(res, fd);
-    return this.event(t, 'dup2', { res, oldfd: old.num, newfd: res }, fd);
   }
 
   private exec(t: SimThread, all: SimThread[]): Generated {
@@ -140,18 +133,8 @@ export class NodeWorld extends World {
 
   private connect(t: SimThread): Generated {
     const [family, addr, port, res] = this.connects.draw(this.r);
-    const fdn = t.nextFd++;
-    const unix = family === 1;
-    const sock = this.event(t, 'socket', { fd: fdn, domain: family, type: 1, proto: 0 }, { num: fdn, type: unix ? 'unix' : 'ipv4', name: '', l4proto: unix ? undefined : 'tcp', connected: false });
-    const sport = 30000 + this.r.int(30000), named = res === 0 || res === -115;
-    const fd: FdInfo = unix
-      ? { num: fdn, type: 'unix', name: addr, connected: false }
-      : named ? { num: fdn, type: 'ipv4', name: `127.0.0.1:${sport}->${addr}:${port}`, l4proto: 'tcp', sip: '127.0.0.1', sport, dip: addr, dport: port, connected: true }
-        : { num: fdn, type: 'ipv4', name: '', l4proto: 'tcp', connected: false };
-    t.fds.set(fdn, fd);
-    const tuple = unix ? { family: 1, path: addr } : { family: 2, sip: '127.0.0.1', sport, dip: addr, dport: port };
-    const conn = this.event(t, 'connect', { res, tuple, fd: fdn }, fd);
-    return { record: concat2(sock.record, conn.record), event: conn.event, before: sock.event };
+    const sport = 30000 + this.r.int(30000);
+    return this.socketConnect(t, res, family === 1 ? { family: 1, path: addr } : { family: 2, sip: '127.0.0.1', sport, dip: addr, dport: port });
   }
 
   private fsop(t: SimThread): Generated {

@@ -1,6 +1,9 @@
 // A simulated run for the differential tests: `steps` generated steps of a world, their events in
 // order, the records back to back, and the expected matches as "event index:rule id".
 import type { Event } from '../../schema/model.js';
+import type { IrRule } from '../../compiler/ir/types.js';
+import { evaluate, getterFor } from '../../compiler/interp/index.js';
+import { syscallFields } from '../../compiler/fields/syscall.js';
 import { World, mulberry } from './world.js';
 import { FilterModule } from '../../compiler/backend/host.js';
 import { concat } from './records.js';
@@ -16,6 +19,14 @@ export function simulate(world: World, steps: number, matches: (ev: Event) => nu
     parts.push(g.record);
   }
   return { events, buf: concat(parts), expected };
+}
+
+/** The reference interpreter's matches of `rules` (those of the event's type) on one event, for simulate(). */
+export function interpreterMatches(rules: IrRule[]): (ev: Event) => number[] {
+  return (ev) => {
+    const get = getterFor(syscallFields, ev);
+    return rules.filter((r) => (r.eventTypes === null || r.eventTypes.includes(ev.type)) && evaluate(r.condition, get)).map((r) => r.id);
+  };
 }
 
 /** A module's matches over `buf` as "event index:rule id", fresh from `wasm` and seeded as world `seed` starts. */

@@ -112,6 +112,29 @@ export class World {
     return undefined;
   }
 
+  /** A socket, then its connect to an IPv4 tuple or a unix path: the connect, the socket record first. */
+  protected socketConnect(t: SimThread, res: number, to: { family: 2; sip: string; sport: number; dip: string; dport: number } | { family: 1; path: string }): Generated {
+    const fdn = t.nextFd++;
+    const unix = to.family === 1;
+    const sock = this.event(t, 'socket', { fd: fdn, domain: to.family, type: 1, proto: 0 }, { num: fdn, type: unix ? 'unix' : 'ipv4', name: '', l4proto: unix ? undefined : 'tcp', connected: false });
+    // a refused connect leaves the socket as it was; success or EINPROGRESS records the tuple
+    const fd: FdInfo = to.family === 1 ? { num: fdn, type: 'unix', name: to.path, connected: false }
+      : res === 0 || res === -115
+        ? { num: fdn, type: 'ipv4', name: `${to.sip}:${to.sport}->${to.dip}:${to.dport}`, l4proto: 'tcp', sip: to.sip, sport: to.sport, dip: to.dip, dport: to.dport, connected: true }
+        : { num: fdn, type: 'ipv4', name: '', l4proto: 'tcp', connected: false };
+    t.fds.set(fdn, fd);
+    const conn = this.event(t, 'connect', { res, tuple: to, fd: fdn }, fd);
+    return { record: concat2(sock.record, conn.record), event: conn.event, before: sock.event };
+  }
+
+  /** A dup of `old` (dup, dup2, dup3): the event's fd is the new descriptor, a copy of the old one. */
+  protected dup(t: SimThread, old: FdInfo, type: string): Generated {
+    const res = t.nextFd++;
+    const fd: FdInfo = { ...old, num: res };
+    t.fds.set(res, fd);
+    return this.event(t, type, { res, oldfd: old.num, newfd: res, flags: 0 }, fd);
+  }
+
   /** One random event; state in the world changes as the record says. */
   next(): Generated {
     const r = this.r;
@@ -163,27 +186,15 @@ export class World {
       return this.event(t, type, { res: 16, data: new TextEncoder().encode('hello world 1234'), fd: num, size: 16 }, fd);
     }
     if (k < 95) {
-      // socket then connect: return the connect; the socket record goes first
-      const fdn = t.nextFd++;
       const sip = pick(r, IPS), dip = pick(r, IPS), sport = 30000 + r.int(30000), dport = pick(r, PORTS);
-      const sock = this.event(t, 'socket', { fd: fdn, domain: 2, type: 1, proto: 0 }, { num: fdn, type: 'ipv4', name: '', l4proto: 'tcp', connected: false });
-      // a refused connect leaves the socket as it was; success or EINPROGRESS records the tuple
-      const res = pick(r, [0, 0, -115, -111]);
-      const fd: FdInfo = res === 0 || res === -115
-        ? { num: fdn, type: 'ipv4', name: `${sip}:${sport}->${dip}:${dport}`, l4proto: 'tcp', sip, sport, dip, dport, connected: true }
-        : { num: fdn, type: 'ipv4', name: '', l4proto: 'tcp', connected: false };
-      t.fds.set(fdn, fd);
-      const conn = this.event(t, 'connect', { res, tuple: { family: 2, sip, sport, dip, dport }, fd: fdn }, fd);
-      return { record: concat2(sock.record, conn.record), event: conn.event, before: sock.event };
+      return this.socketConnect(t, pick(r, [0, 0, -115, -111]), { family: 2, sip, sport, dip, dport });
     }
     if (k < 97) {
       const fds = [...t.fds.values()];
       if (k === 95 && fds.length) {
         // dup: the event's fd is the new descriptor, a copy of the old one
-        const old = pick(r, fds), res = t.nextFd++;
-        const fd: FdInfo = { ...old, num: res };
-        t.fds.set(res, fd);
-        return this.event(t, pick(r, ['dup', 'dup2', 'dup3']), { res, oldfd: old.num, newfd: res, flags: 0 }, fd);
+        const old = pick(r, fds);
+        return this.dup(t, old, pick(r, ['dup', 'dup2', 'dup3']));
       }
       const c = pick(r, CAPSETS);
       return this.event(t, 'capset', { res: 0, cap_inheritable: 0n, cap_permitted: c, cap_effective: r.int(2) ? c : pick(r, CAPSETS) });
